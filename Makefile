@@ -40,6 +40,9 @@ test: lint typecheck ## lint, type-check and run every test
 schema: install ## regenerate schema.graphql from the code
 	$(BIN)/omi-gateway schema > schema.graphql
 
+bench: install-dev ## run the benchmark suite (needs wrk: apt-get install wrk); see bench/README.md
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lock: install-dev ## re-resolve the locked dependencies (needs uv: pip install uv)
 	uv pip compile pyproject.toml -o requirements.lock --python-version 3.11
 	uv pip compile pyproject.toml --extra dev -o requirements-dev.lock --python-version 3.11
