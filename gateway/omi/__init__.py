@@ -1,8 +1,13 @@
 """The OMI partner API as typed Python: one client, its records, its exceptions.
 
-Knows nothing of GraphQL or Starlette.
+Knows nothing of GraphQL or Starlette. ``OMI_CODES`` is the table of OMI error codes and
+the exception (and input field) each becomes; on ``tenant/info``, ``tenant_invalid``
+means ``NotFound`` rather than ``NotPartner``.
 """
 
+from gateway.omi._codes import CODES as OMI_CODES
+from gateway.omi._codes import CodeRule
+from gateway.omi.client import OmiClient
 from gateway.omi.errors import (
     Conflict,
     Denied,
@@ -33,7 +38,9 @@ from gateway.omi.models import (
 
 __all__ = [
     "DETAIL_FIELDS",
+    "OMI_CODES",
     "AccessToken",
+    "CodeRule",
     "Conflict",
     "Denied",
     "InvalidRequest",
@@ -41,6 +48,7 @@ __all__ = [
     "NotAuthenticated",
     "NotFound",
     "NotPartner",
+    "OmiClient",
     "OmiError",
     "OmiRejected",
     "OperationFailed",

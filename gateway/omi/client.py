@@ -1,12 +1,29 @@
 """The one client for the one upstream: the OMI partner API over a pooled httpx client.
 
-(Interface fixed; the implementation is being written.)
+Every call goes through ``OmiClient._send`` (the one place to hook retries, metrics and
+tracing), which sends and reads the envelope; the methods then decode the payload into
+records. Failures are the tree in ``gateway.omi.errors``; which OMI code becomes which
+exception is the table in ``gateway.omi._codes``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+from gateway.omi import _operations as ops
+from gateway.omi._decode import (
+    ShapeError,
+    decode_access_token,
+    decode_created_id,
+    decode_page,
+    decode_tenant,
+)
+from gateway.omi._envelope import Reply, open_envelope
+from gateway.omi._operations import Operation
+from gateway.omi._transport import transport_failure
+from gateway.omi.errors import NotAuthenticated, ProtocolError
 from gateway.omi.models import AccessToken, NewTenant, Tenant, TenantPage, TopUp
 
 __all__ = ["OmiClient"]
@@ -21,27 +38,103 @@ class OmiClient:
     credentials of its own. Every failure raises a ``gateway.omi.errors.OmiError``.
     """
 
+    __slots__ = ("_http",)
+
     def __init__(self, http: httpx.AsyncClient) -> None:
         self._http = http
 
     async def authenticate(self, api_key: str) -> AccessToken:
         """Exchange an API key for an access token (``GET /api/auth``)."""
-        raise NotImplementedError
+        reply = await self._send(ops.AUTH, None, params={"apiKey": api_key})
+        try:
+            return decode_access_token(reply.payload)
+        except ShapeError as exc:
+            raise _shape_failure(exc, reply) from None
 
     async def list_tenants(
         self, authorization: str, *, page: int, size: int, keyword: str | None = None
     ) -> TenantPage:
         """One page of the caller's tenants (``POST /api/partner/tenant/list``)."""
-        raise NotImplementedError
+        reply = await self._send(
+            ops.LIST,
+            authorization,
+            params={"size": size, "page": page},
+            json={} if keyword is None else {"keyword": keyword},
+        )
+        try:
+            return decode_page(reply.payload, page=page, size=size)
+        except ShapeError as exc:
+            raise _shape_failure(exc, reply) from None
 
     async def get_tenant(self, authorization: str, tenant_id: str) -> Tenant:
         """One tenant's detail (``GET /api/partner/tenant/info``); ``NotFound`` if none."""
-        raise NotImplementedError
+        reply = await self._send(ops.INFO, authorization, params={"id": tenant_id})
+        try:
+            return decode_tenant(reply.payload, tenant_id)
+        except ShapeError as exc:
+            raise _shape_failure(exc, reply) from None
 
     async def create_tenant(self, authorization: str, new: NewTenant) -> str:
         """Create a tenant (``POST /api/partner/tenant/add``); returns its id."""
-        raise NotImplementedError
+        body: dict[str, Any] = {
+            "email": new.email,
+            "password": new.password,
+            "fullName": new.full_name,
+            "ownerName": new.owner_name,
+            "phone": new.phone,
+        }
+        if new.is_auto_active is not None:
+            body["isAutoActive"] = new.is_auto_active
+        reply = await self._send(ops.ADD, authorization, json=body)
+        try:
+            return decode_created_id(reply.payload)
+        except ShapeError as exc:
+            raise _shape_failure(exc, reply) from None
 
     async def top_up(self, authorization: str, top_up: TopUp) -> None:
-        """Add to a tenant's balance (``POST /api/partner/tenant/update_balance``)."""
-        raise NotImplementedError
+        """Add to a tenant's balance (``POST /api/partner/tenant/update_balance``).
+
+        Not idempotent: after an ``UpstreamFailure`` with ``maybe_sent`` the money may
+        have moved; read the balance before trying again.
+        """
+        body = {"email": top_up.email, "amount": top_up.amount, "description": top_up.description}
+        await self._send(ops.TOP_UP, authorization, json=body)
+
+    async def _send(
+        self,
+        operation: Operation,
+        authorization: str | None,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+    ) -> Reply:
+        """Send one request to OMI and open its envelope (a ``Reply``).
+
+        Raises ``OmiError`` for every failure, transport or OMI's own.
+        """
+        headers = None
+        if authorization is not None:
+            # Starlette hands header values over decoded as latin-1: encoding them back
+            # the same way forwards the caller's bytes unchanged.
+            try:
+                headers = {b"Authorization": authorization.encode("latin-1")}
+            except UnicodeEncodeError:
+                raise NotAuthenticated("the Authorization header is not valid") from None
+        try:
+            response = await self._http.request(
+                operation.method, operation.path, params=params, json=json, headers=headers
+            )
+        except httpx.RequestError as exc:
+            # ``from None``: httpx's messages and request can carry the URL and token.
+            raise transport_failure(exc) from None
+        return open_envelope(response, operation)
+
+
+def _shape_failure(exc: ShapeError, reply: Reply) -> ProtocolError:
+    # OMI answered 9999, so the operation happened; only its payload was unreadable.
+    return ProtocolError(
+        f"OMI's payload has the wrong shape: {exc}",
+        maybe_sent=True,
+        http_status=reply.http_status,
+        request_id=reply.request_id,
+    )
