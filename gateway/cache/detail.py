@@ -122,10 +122,11 @@ class DetailCache:
                 if age < usable_until:
                     fallback = _Fallback(entry.tenant, entry.stored_at, usable_until)
 
-        key = ("read", self._epoch, scope, generation, tenant_id)
+        epoch = self._epoch
+        key = ("read", epoch, scope, generation, tenant_id)
         try:
             outcome = await self._flight.run(
-                key, lambda: self._load_and_store(scope, tenant_id, generation, load)
+                key, lambda: self._load_and_store(scope, tenant_id, generation, epoch, load)
             )
         except UpstreamFailure:
             if fallback is not None:
@@ -183,11 +184,14 @@ class DetailCache:
             log.warning("detail cache: delayed invalidation of scope %s… applied", scope[:12])
 
     async def _load_and_store(
-        self, scope: str, tenant_id: str, generation: str, load: Loader
+        self, scope: str, tenant_id: str, generation: str, epoch: int, load: Loader
     ) -> _Outcome:
         outcome = await _attempt(load)
         entry, keep_for = self._entry_for(outcome, generation)
-        if entry is not None:
+        # A write in this process since the load began: the entry (of an old generation)
+        # would only overwrite a newer one, so it is not stored. Across replicas the
+        # same race costs one extra load, never a wrong answer (the generations differ).
+        if entry is not None and epoch == self._epoch:
             # On failure the guard has logged it; the answer is good without the write.
             with contextlib.suppress(CacheUnavailable):
                 await self._store.save(scope, tenant_id, entry, keep_for)
