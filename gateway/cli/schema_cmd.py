@@ -1,14 +1,18 @@
-"""Placeholder: being written."""
+"""``omi-gateway schema``: print the GraphQL schema (SDL), as checked in as schema.graphql."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare this command's options."""
+    """``schema`` takes no options."""
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise SystemExit("not implemented yet")
+    """Print the SDL to stdout."""
+    from gateway.schema import build_schema
+
+    sys.stdout.write(str(build_schema()) + "\n")
+    return 0

@@ -1,14 +1,168 @@
-"""Placeholder: being written."""
+"""``omi-gateway serve``: the gateway, with the embedded sandbox as upstream by default.
+
+With ``--sandbox`` (or without ``--upstream``) the sandbox runs in the same process on
+its own port (two uvicorn servers on one event loop), admin routes on; the gateway
+points at it and GraphiQL opens with the demo partner's token filled in.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import dataclasses
+import os
+import signal
+import sys
+from collections.abc import Iterator
+
+import httpx
+import uvicorn
+
+from gateway.settings import OPTIONS, Settings, SettingsError
+
+__all__ = ["DEMO_PARTNER_KEY", "add_arguments", "run"]
+
+# The sandbox's seeded demo partner (see docs/sandbox.md).
+DEMO_PARTNER_KEY = "demo-partner-key"
+
+_TYPES = {"port": int, "sandbox_port": int, "max_connections": int}
+_FLOATS = ("connect_timeout", "read_timeout", "pool_timeout")
+_SWITCHES = ("sandbox", "dev")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare this command's options."""
+    """Declare ``serve``'s options; each also reads its ``OMI_GATEWAY_*`` variable."""
+    for option in OPTIONS:
+        help_text = f"{option.help} (env {option.env})"
+        if option.field in _SWITCHES:
+            parser.add_argument(option.flag, action="store_true", default=None, help=help_text)
+        elif option.field in _FLOATS:
+            parser.add_argument(option.flag, type=float, metavar="SECONDS", help=help_text)
+        else:
+            kind = _TYPES.get(option.field, str)
+            parser.add_argument(option.flag, type=kind, help=help_text)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise SystemExit("not implemented yet")
+    """Serve until SIGINT or SIGTERM; 2 for a bad configuration."""
+    try:
+        changes = {option.field: getattr(args, option.field) for option in OPTIONS}
+        delay = changes.pop("sandbox_activation_delay")
+        settings = Settings.from_env(os.environ).override(**changes)
+        if delay is not None:
+            from gateway.settings import parse_delay
+
+            settings = settings.override(sandbox_activation_delay=parse_delay(delay))
+    except SettingsError as exc:
+        print(f"omi-gateway serve: error: {exc}", file=sys.stderr)
+        return 2
+    return asyncio.run(_serve(settings))
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves signals to ``_serve`` (two servers share them)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _server(app: object, settings: Settings, port: int) -> _Server:
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=settings.host,
+        port=port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=1,
+    )
+    return _Server(config)
+
+
+async def _started(server: _Server, task: asyncio.Task[None]) -> bool:
+    while not server.started:
+        if task.done():
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def _local_url(host: str, port: int) -> str:
+    # A wildcard address is not somewhere to connect to: use loopback.
+    connect = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    if ":" in connect:
+        connect = f"[{connect}]"
+    return f"http://{connect}:{port}"
+
+
+async def _demo_token(sandbox_url: str) -> str:
+    from gateway.omi import OmiClient
+
+    async with httpx.AsyncClient(base_url=sandbox_url, timeout=5.0) as http:
+        token = await OmiClient(http).authenticate(DEMO_PARTNER_KEY)
+    return token.access_token
+
+
+async def _serve(settings: Settings) -> int:
+    from gateway.app import EXAMPLE_OPERATION, IdeDefaults, create_app
+
+    servers: list[_Server] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    def stop(_signum: int) -> None:
+        for server in servers:
+            if server.should_exit:
+                server.force_exit = True
+            server.should_exit = True
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
+
+    banner = ""
+    ide: IdeDefaults | None = None
+    try:
+        if settings.uses_sandbox:
+            from gateway import sandbox
+
+            sandbox_app = sandbox.create_app(
+                sandbox.SandboxConfig(
+                    admin=True, activation_delay=settings.sandbox_activation_delay
+                )
+            )
+            servers.append(_server(sandbox_app, settings, settings.sandbox_port))
+            tasks.append(asyncio.create_task(servers[0].serve()))
+            if not await _started(servers[0], tasks[0]):
+                return 1
+            sandbox_url = _local_url(settings.host, settings.sandbox_port)
+            token = await _demo_token(sandbox_url)
+            banner = sandbox.startup_banner(sandbox_app)
+            settings = dataclasses.replace(settings, upstream=sandbox_url)
+            ide = IdeDefaults(query=EXAMPLE_OPERATION, headers={"Authorization": f"Bearer {token}"})
+        gateway = _server(create_app(settings, ide=ide), settings, settings.port)
+        servers.append(gateway)
+        tasks.append(asyncio.create_task(gateway.serve()))
+        if not await _started(gateway, tasks[-1]):
+            return 1
+        address = _local_url(settings.host, settings.port)
+        if ide is not None:
+            print(banner)
+            print(f"\nOMI sandbox (upstream): {settings.upstream}")
+            print(f"GraphiQL: {address}/graphql  (the demo token is filled in)")
+            print(f"Demo partner token: {token}")
+            print(f'  curl -H "Authorization: Bearer {token}" ...')
+        else:
+            print(f"GraphQL endpoint: {address}/graphql (GraphiQL in a browser)")
+        sys.stdout.flush()
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        stop(signal.SIGTERM)
+        await asyncio.gather(*tasks, return_exceptions=True)
+    except SystemExit as exc:  # uvicorn exits this way when it cannot bind
+        stop(signal.SIGTERM)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return int(exc.code or 1)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    failed = any(task.exception() for task in tasks if not task.cancelled())
+    return 1 if failed else 0

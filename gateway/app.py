@@ -1,0 +1,115 @@
+"""``create_app(settings)``: the one place where the gateway's objects are wired."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from gateway.omi import OmiClient
+from gateway.schema import Context, build_schema
+from gateway.schema.context import bearer_header
+from gateway.settings import Settings, SettingsError
+
+__all__ = ["EXAMPLE_OPERATION", "IdeDefaults", "create_app"]
+
+# What GraphiQL opens with in sandbox mode: one click on Run lists tenants.
+EXAMPLE_OPERATION = """\
+# The demo partner's token is in the Headers tab below. Click Run.
+query FirstTenants {
+  tenants(page: 1, size: 5) {
+    pageInfo { totalItems totalPages hasNextPage }
+    items { id fullName email status balance }
+  }
+}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IdeDefaults:
+    """What the GraphiQL page opens with (sandbox mode: the demo partner's token)."""
+
+    query: str | None = None
+    headers: Mapping[str, str] | None = None
+
+
+class GatewayView(GraphQL[Context, None]):
+    """Strawberry's ASGI view with a typed context and the locally served GraphiQL."""
+
+    def __init__(self, *args: object, ide_html: str | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._ide_html = ide_html
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        """The caller's context: the shared OMI client and its Authorization header."""
+        omi: OmiClient = request.app.state.omi
+        return Context(omi=omi, authorization=bearer_header(request.headers.get("authorization")))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The local GraphiQL page when available, else Strawberry's own."""
+        if self._ide_html is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(self._ide_html)
+
+
+def _graphiql(ide: IdeDefaults | None) -> tuple[str | None, list[BaseRoute]]:
+    # The vendored GraphiQL lives in its own package; until it exists, Strawberry's page.
+    try:
+        from gateway import graphiql
+    except ImportError:
+        return None, []
+    html = graphiql.graphiql_html(
+        endpoint="/graphql",
+        default_query=ide.query if ide else None,
+        default_headers=dict(ide.headers) if ide and ide.headers else None,
+    )
+    return html, list(graphiql.static_routes())
+
+
+async def healthz(_request: Request) -> Response:
+    """200 while the process serves."""
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlette:
+    """The gateway as an ASGI app; the upstream client lives for the app's lifespan."""
+    upstream = settings.upstream
+    if upstream is None:
+        raise SettingsError("create_app needs an upstream URL (serve starts the sandbox first)")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.pool_timeout,
+        )
+        limits = httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_connections,
+        )
+        async with httpx.AsyncClient(base_url=upstream, timeout=timeout, limits=limits) as http:
+            app.state.omi = OmiClient(http)
+            yield
+
+    ide_html, ide_routes = _graphiql(ide)
+    view = GatewayView(build_schema(), ide_html=ide_html)
+    routes: list[BaseRoute] = [
+        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        *ide_routes,
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, debug=False)
+    app.state.settings = settings
+    return app

@@ -1,0 +1,50 @@
+"""The GraphQL surface: ``build_schema()`` returns the gateway's ``strawberry.Schema``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
+
+from gateway.schema.context import Context
+from gateway.schema.masking import CodedErrors, is_expected
+from gateway.schema.mutation import Mutation
+from gateway.schema.query import Query
+from gateway.schema.scalars import SCALARS
+
+__all__ = ["Context", "GatewaySchema", "build_schema"]
+
+# Distinct documents kept parsed and validated; bounded so unique queries can't grow memory.
+_CACHE_SIZE = 1024
+
+
+class GatewaySchema(strawberry.Schema):
+    """Logs only unexpected errors (with their trace); expected failures are not noise."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log what ``CodedErrors`` will mask as INTERNAL_SERVER_ERROR."""
+        for error in errors:
+            if not is_expected(error):
+                StrawberryLogger.error(error, execution_context)
+
+
+def build_schema() -> GatewaySchema:
+    """The schema with parser and validation caches on and errors coded and masked."""
+    extensions: list[Any] = [
+        lambda: ParserCache(maxsize=_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=_CACHE_SIZE),
+        CodedErrors,
+    ]
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )

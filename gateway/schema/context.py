@@ -1,0 +1,56 @@
+"""What every resolver sees: ``info.context`` is a ``Context`` (one per request)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from strawberry.dataloader import DataLoader
+
+from gateway.omi import NotFound, OmiClient, Tenant
+from gateway.schema.errors import unauthenticated
+
+__all__ = ["Context", "bearer_header"]
+
+
+def bearer_header(value: str | None) -> str | None:
+    """The ``Authorization`` value when it is ``Bearer <token>``, else None."""
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return value
+
+
+@dataclass(slots=True)
+class Context:
+    """The caller's OMI client view for one GraphQL request.
+
+    ``authorization`` is the caller's whole ``Authorization`` header (forwarded to OMI
+    unchanged) or None when it is missing, blank or not a bearer token. ``tenants``
+    loads tenant details at most once per tenant per request, concurrently.
+    """
+
+    omi: OmiClient
+    authorization: str | None
+    tenants: DataLoader[str, Tenant | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tenants = DataLoader(load_fn=self._load_tenants)
+
+    def require_authorization(self) -> str:
+        """The bearer header, or an ``UNAUTHENTICATED`` error (no upstream call)."""
+        if self.authorization is None:
+            raise unauthenticated()
+        return self.authorization
+
+    async def _load_tenants(self, ids: list[str]) -> list[Tenant | BaseException | None]:
+        # OMI has no batch read: one detail call per id, all at once. A tenant that is
+        # gone (or not the caller's) is None, so its fields resolve to null.
+        authorization = self.require_authorization()
+        results = await asyncio.gather(
+            *(self.omi.get_tenant(authorization, tenant_id) for tenant_id in ids),
+            return_exceptions=True,
+        )
+        return [None if isinstance(result, NotFound) else result for result in results]

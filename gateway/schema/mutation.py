@@ -1,0 +1,180 @@
+"""Writes: ``createTenant`` and ``topUp``, each answering a typed result union."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gateway import omi
+from gateway.schema._typed import field, mutation
+from gateway.schema.context import Context
+from gateway.schema.errors import (
+    EmailAlreadyRegistered,
+    ErrorCode,
+    InvalidInput,
+    TenantCreationFailed,
+    TopUpDenied,
+    invalid_input,
+    problem_for,
+)
+from gateway.schema.scalars import Money
+from gateway.schema.types import Tenant
+from gateway.schema.validation import check_new_tenant, check_top_up
+
+__all__ = ["Mutation"]
+
+Info = strawberry.Info[Context, None]
+
+# How many list matches to scan when finding a topped-up tenant by its email.
+_EMAIL_LOOKUP_SIZE = 50
+
+
+@strawberry.input(description="A new tenant and its owner.")
+class CreateTenantInput:
+    """The body of OMI's ``tenant/add``."""
+
+    email: str = strawberry.field(description="The owner's email; one email, one tenant.")
+    password: str = strawberry.field(
+        description="The owner's password: 8+ characters, upper, lower, digit and symbol."
+    )
+    full_name: str = strawberry.field(description="The business's name, under 255 characters.")
+    owner_name: str = strawberry.field(description="The owner's name, under 255 characters.")
+    phone: str = strawberry.field(description="The owner's phone number.")
+    is_auto_active: bool | None = strawberry.field(
+        default=None, description="Activate the account automatically."
+    )
+
+
+@strawberry.input(description="Money to add to a tenant's balance. Not idempotent.")
+class TopUpInput:
+    """The body of OMI's ``update_balance``."""
+
+    email: str = strawberry.field(description="The tenant owner's email (names the tenant).")
+    amount: Money = strawberry.field(description="At least 10,000, in the tenant's currency.")
+    description: str = strawberry.field(description="The reason, at least 50 characters.")
+
+
+@strawberry.type(description="The tenant was created; it activates within seconds.")
+class TenantCreated:
+    """Success of ``createTenant``."""
+
+    id: strawberry.ID = strawberry.field(description="The new tenant's id.")
+
+    @field("The new tenant's detail (status PENDING until activated).")
+    async def tenant(self, info: Info) -> Tenant | None:
+        """Read on demand: a client that only wants the id costs no extra call."""
+        record = await info.context.tenants.load(str(self.id))
+        return None if record is None else Tenant(record=record)
+
+
+@strawberry.type(description="The money was added.")
+class TopUpSucceeded:
+    """Success of ``topUp``."""
+
+    email: str = strawberry.field(description="The tenant owner's email.")
+    amount: Money = strawberry.field(description="The amount added.")
+
+    @field("The tenant's detail read after the top-up (new balance).")
+    async def tenant(self, info: Info) -> Tenant | None:
+        """OMI names the tenant by email: find its id in the list, then read its detail."""
+        context = info.context
+        authorization = context.require_authorization()
+        page = await context.omi.list_tenants(
+            authorization, page=1, size=_EMAIL_LOOKUP_SIZE, keyword=self.email
+        )
+        wanted = self.email.casefold()
+        for item in page.items:
+            if item.email is not None and item.email.casefold() == wanted:
+                # A detail loaded earlier in this request predates the top-up.
+                context.tenants.clear(item.id)
+                record = await context.tenants.load(item.id)
+                return None if record is None else Tenant(record=record)
+        return None
+
+
+CreateTenantResult = Annotated[
+    TenantCreated | InvalidInput | EmailAlreadyRegistered | TenantCreationFailed,
+    strawberry.union("CreateTenantResult", description="What `createTenant` did."),
+]
+TopUpResult = Annotated[
+    TopUpSucceeded | InvalidInput | TopUpDenied,
+    strawberry.union("TopUpResult", description="What `topUp` did."),
+]
+
+
+@strawberry.type(description="Changes to the partner's tenants.")
+class Mutation:
+    """The root mutation type. Mutations are never retried by the gateway."""
+
+    @mutation("Create a tenant for a new owner.")
+    async def create_tenant(
+        self,
+        info: Info,
+        input: Annotated[CreateTenantInput, strawberry.argument(description="The tenant.")],
+    ) -> CreateTenantResult:
+        """Validates everything first; OMI's own rejections map to the same results."""
+        context = info.context
+        authorization = context.require_authorization()
+        problems = check_new_tenant(
+            email=input.email,
+            password=input.password,
+            full_name=input.full_name,
+            owner_name=input.owner_name,
+            phone=input.phone,
+        )
+        if problems:
+            return invalid_input(problems)
+        new = omi.NewTenant(
+            email=input.email.strip(),
+            password=input.password,
+            full_name=input.full_name,
+            owner_name=input.owner_name,
+            phone=input.phone.strip(),
+            is_auto_active=input.is_auto_active,
+        )
+        try:
+            tenant_id = await context.omi.create_tenant(authorization, new)
+        except omi.InvalidRequest as exc:
+            return invalid_input([problem_for(exc)])
+        except omi.Conflict:
+            return EmailAlreadyRegistered(
+                code=ErrorCode.EMAIL_ALREADY_REGISTERED,
+                message="This email already owns a tenant.",
+                email=new.email,
+            )
+        except omi.OperationFailed:
+            return TenantCreationFailed(
+                code=ErrorCode.TENANT_CREATION_FAILED,
+                message="OMI failed to create the tenant; try again later.",
+            )
+        return TenantCreated(id=strawberry.ID(tenant_id))
+
+    @mutation("Add money to a tenant's balance. Sending twice adds twice.")
+    async def top_up(
+        self,
+        info: Info,
+        input: Annotated[TopUpInput, strawberry.argument(description="The top-up.")],
+    ) -> TopUpResult:
+        """Validates everything first; OMI's own rejections map to the same results."""
+        context = info.context
+        authorization = context.require_authorization()
+        problems = check_top_up(
+            email=input.email, amount=input.amount, description=input.description
+        )
+        if problems:
+            return invalid_input(problems)
+        top_up = omi.TopUp(
+            email=input.email.strip(), amount=int(input.amount), description=input.description
+        )
+        try:
+            await context.omi.top_up(authorization, top_up)
+        except omi.InvalidRequest as exc:
+            return invalid_input([problem_for(exc)])
+        except (omi.Denied, omi.NotFound) as exc:
+            return TopUpDenied(
+                code=ErrorCode.TOP_UP_DENIED,
+                message="OMI refused the top-up; no money moved.",
+                omi_code=exc.omi_code,
+            )
+        return TopUpSucceeded(email=top_up.email, amount=input.amount)

@@ -1,0 +1,179 @@
+"""The gateway's configuration: one frozen ``Settings``, read from the environment once.
+
+Every option has an ``OMI_GATEWAY_*`` environment variable; the command line overrides
+it (``Settings.from_env(os.environ).override(...)``). Nothing here is read at import
+time: the command line builds a ``Settings`` in ``run`` and hands it to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = [
+    "ENV_PREFIX",
+    "LOG_LEVELS",
+    "OPTIONS",
+    "Option",
+    "Settings",
+    "SettingsError",
+    "parse_delay",
+]
+
+ENV_PREFIX = "OMI_GATEWAY_"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+
+
+class SettingsError(ValueError):
+    """A configuration value is invalid; the message says which and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One setting as a user sees it: its field, environment variable, flag and meaning."""
+
+    field: str
+    flag: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets this option."""
+        return ENV_PREFIX + self.field.upper()
+
+
+# The one list of options: the CLI, the README's table and the tests read it.
+OPTIONS: tuple[Option, ...] = (
+    Option("host", "--host", "interface to listen on"),
+    Option("port", "--port", "port of the GraphQL endpoint"),
+    Option("upstream", "--upstream", "base URL of the OMI partner API (none: the sandbox)"),
+    Option("sandbox", "--sandbox", "run the embedded OMI sandbox and use it as upstream"),
+    Option("sandbox_port", "--sandbox-port", "port of the embedded sandbox"),
+    Option(
+        "sandbox_activation_delay",
+        "--sandbox-activation-delay",
+        "seconds until a new sandbox tenant activates: N or MIN-MAX",
+    ),
+    Option("dev", "--dev", "development mode (introspection, auto-reload friendly output)"),
+    Option("connect_timeout", "--connect-timeout", "seconds to connect to OMI"),
+    Option("read_timeout", "--read-timeout", "seconds to wait for OMI's answer"),
+    Option("pool_timeout", "--pool-timeout", "seconds to wait for a free upstream connection"),
+    Option("max_connections", "--max-connections", "upstream connection pool size"),
+    Option("log_level", "--log-level", "one of " + ", ".join(LOG_LEVELS)),
+)
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the gateway is configured with; validated on construction."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    upstream: str | None = None
+    sandbox: bool = False
+    sandbox_port: int = 8001
+    sandbox_activation_delay: tuple[float, float] = (3.0, 10.0)
+    dev: bool = False
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    pool_timeout: float = 3.0
+    max_connections: int = 100
+    log_level: str = "info"
+
+    def __post_init__(self) -> None:
+        for name in ("port", "sandbox_port"):
+            value = getattr(self, name)
+            if not 1 <= value <= 65535:
+                raise SettingsError(f"{name}: {value} is not a TCP port (1-65535)")
+        for name in ("connect_timeout", "read_timeout", "pool_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name}: must be a positive number of seconds")
+        if self.max_connections < 1:
+            raise SettingsError("max_connections: must be at least 1")
+        low, high = self.sandbox_activation_delay
+        if low < 0 or high < low:
+            raise SettingsError(
+                "sandbox_activation_delay: expected N or MIN-MAX with 0 <= MIN <= MAX"
+            )
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"log_level: {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}"
+            )
+        if self.upstream is not None:
+            parts = urlsplit(self.upstream)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise SettingsError("upstream: expected an http:// or https:// URL")
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when the embedded sandbox must be started (the default without a URL).
+
+        ``serve`` sets ``upstream`` to the running sandbox's URL before building the app.
+        """
+        return self.sandbox or self.upstream is None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
+        values: dict[str, Any] = {}
+        for option in OPTIONS:
+            raw = environ.get(option.env)
+            if raw is not None:
+                values[option.field] = _parse(option, raw.strip())
+        try:
+            return cls(**values)
+        except SettingsError as exc:
+            raise SettingsError(f"in the environment: {exc}") from None
+
+    def override(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed (``None`` values are ignored).
+
+        ``sandbox`` and ``upstream`` exclude each other: setting one clears the other.
+        """
+        given = {name: value for name, value in changes.items() if value is not None}
+        if given.get("sandbox") and given.get("upstream"):
+            raise SettingsError("--upstream and --sandbox exclude each other: choose one")
+        if given.get("sandbox"):
+            given["upstream"] = None
+        elif given.get("upstream"):
+            given["sandbox"] = False
+        return dataclasses.replace(self, **given)
+
+
+def parse_delay(raw: str) -> tuple[float, float]:
+    """``"5"`` -> (5, 5); ``"3-10"`` -> (3, 10)."""
+    low, _, high = raw.partition("-")
+    try:
+        first = float(low)
+        return (first, float(high) if high else first)
+    except ValueError:
+        raise SettingsError(f"activation delay: {raw!r} is not N or MIN-MAX") from None
+
+
+def _parse(option: Option, raw: str) -> Any:
+    kind = Settings.__dataclass_fields__[option.field].type
+    try:
+        if kind == "bool":
+            lowered = raw.lower()
+            if lowered in _TRUE:
+                return True
+            if lowered in _FALSE:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if option.field == "sandbox_activation_delay":
+            return parse_delay(raw)
+    except (ValueError, SettingsError):
+        raise SettingsError(f"{option.env}: {raw!r} is not a valid {kind}") from None
+    if option.field == "log_level":
+        return raw.lower()
+    return raw or None
