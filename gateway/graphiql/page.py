@@ -47,6 +47,7 @@ def graphiql_html(
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <meta name="referrer" content="no-referrer">
     <title>omi-gateway · GraphiQL</title>
+    <link rel="icon" href="data:,">
 {stylesheets}
   </head>
   <body>

@@ -25,7 +25,7 @@ def client() -> Iterator[httpx.Client]:
 
 def page_asset_urls() -> list[str]:
     html = graphiql_html(endpoint="/graphql")
-    return re.findall(r'(?:src|href)="([^"]+)"', html)
+    return re.findall(r'(?:src|href)="(/[^"]+)"', html)
 
 
 def test_every_file_the_page_loads_is_served_with_its_type(client: httpx.Client) -> None:
