@@ -1,0 +1,114 @@
+"""The run's table, ratios and verdicts as text, and all of it as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.results import CaseResult
+from bench.targets import MB, Verdict, ratios
+
+HEADER = f"{'case':<10} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'conns':>6}  notes"
+
+
+def machine(wrk_version: str) -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "wrk": wrk_version,
+    }
+
+
+def _row(result: CaseResult) -> str:
+    if result.unavailable is not None:
+        return f"{result.name:<10} {'n/a':>10} {'':>9} {'':>9} {'':>6}  {result.unavailable}"
+    notes = list(result.notes)
+    if result.load is None:
+        return f"{result.name:<10} {'-':>10} {'-':>9} {'-':>9} {'-':>6}  {'; '.join(notes)}"
+    load = result.load
+    if load.errors:
+        notes.insert(0, f"{load.errors} failed requests")
+    return (
+        f"{result.name:<10} {load.rps:>10.1f} {load.p50_ms:>9.2f} {load.p99_ms:>9.2f}"
+        f" {load.connections:>6}  {'; '.join(notes)}"
+    )
+
+
+def _memory_lines(results: dict[str, CaseResult]) -> list[str]:
+    lines = []
+    for result in results.values():
+        if result.peak_rss is None:
+            continue
+        line = f"  {result.name:<10} peak {result.peak_rss / MB:.1f} MB"
+        if result.rss_after_rounds:
+            after = " / ".join(f"{rss / MB:.1f}" for rss in result.rss_after_rounds)
+            line += f", after each round {after} MB"
+        lines.append(line)
+    return lines
+
+
+def text(results: dict[str, CaseResult], verdicts: list[Verdict], meta: dict[str, Any]) -> str:
+    """The table, the ratios, the gateway's memory and each target with PASS/FAIL."""
+    m = meta["machine"]
+    o = meta["options"]
+    lines = [
+        f"omi-gateway bench, {meta['date']}: {m['nproc']} CPUs ({m['cpu_model']}), "
+        f"Python {m['python']}, {m['wrk']}",
+        f"wrk {o['duration']} s after {o['warmup']} s warm-up, {o['connections']} connections, "
+        f"{o['threads']} thread(s); one uvicorn worker per server",
+        "",
+        HEADER,
+        "-" * len(HEADER),
+        *(_row(result) for result in results.values()),
+        "",
+        "ratios: "
+        + (", ".join(f"{k} {_ratio(k, v)}" for k, v in ratios(results).items()) or "none"),
+    ]
+    memory = _memory_lines(results)
+    if memory:
+        lines += ["gateway memory (RSS):", *memory]
+    lines += ["", "targets:"]
+    lines += [f"  {v.status:<4}  {v.rule:<58} {v.measured}" for v in verdicts]
+    return "\n".join(lines)
+
+
+def _ratio(key: str, value: float) -> str:
+    return f"{value:.2f}x" if key == "miss/naive" else f"{value:.1%}"
+
+
+def document(
+    results: dict[str, CaseResult], verdicts: list[Verdict], meta: dict[str, Any]
+) -> dict[str, Any]:
+    """Everything the run produced, JSON-ready."""
+    return {
+        **meta,
+        "cases": {name: result.as_dict() for name, result in results.items()},
+        "ratios": {k: round(v, 4) for k, v in ratios(results).items()},
+        "targets": [v.as_dict() for v in verdicts],
+    }
+
+
+def write_json(path: Path, doc: dict[str, Any]) -> None:
+    """Write ``doc`` to ``path``, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def now() -> str:
+    """The run's date, UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
