@@ -7,7 +7,7 @@ in it becomes ``UnknownOmiCode`` with the raw code kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
@@ -89,16 +89,36 @@ _MESSAGES: Final[Mapping[type[OmiRejected], str]] = MappingProxyType(
 )
 
 
-def normalize_code(message: object) -> tuple[str | None, bool]:
+# Addresses in OMI's text are cut out: an exception never names an upstream URL.
+_URL: Final = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
+
+# Redaction skips shorter strings: replacing them would garble text, hiding little.
+_MIN_SECRET: Final = 4
+
+
+def normalize_code(message: object, redact: Sequence[str | None] = ()) -> tuple[str | None, bool]:
     """``message`` as ``(code, is_code)``: a code normalized, or a sentence cut short.
 
     ``is_code`` is False for a sentence (kept raw, truncated) and for no message at all.
+    Text that is not a known code has ``redact`` (the call's secrets, should OMI echo
+    them) and URLs replaced before it is kept.
     """
     if not isinstance(message, str):
         return None, False
     text = message.strip()
     if not text:
         return None, False
+    lowered = text.lower()
+    if lowered in CODES:
+        return lowered, True
+    for secret in redact:
+        if not secret:
+            continue
+        # A header value "Bearer TOKEN" is also redacted as the bare TOKEN.
+        for piece in (secret, secret.partition(" ")[2]):
+            if len(piece) >= _MIN_SECRET and piece in text:
+                text = text.replace(piece, "[redacted]")
+    text = _URL.sub("[url]", text)
     lowered = text.lower()
     if _CODE_SHAPE.fullmatch(lowered):
         return lowered, True
@@ -112,13 +132,15 @@ def rejection(
     request_id: str | None,
     overrides: Mapping[str, CodeRule] | None = None,
     error: type[OmiRejected] | None = None,
+    redact: Sequence[str | None] = (),
 ) -> OmiRejected:
     """The exception for OMI's refusal carrying ``message``.
 
     ``overrides`` re-map codes for one endpoint; ``error`` forces the class (an HTTP
-    status that already says what happened) while keeping the code.
+    status that already says what happened) while keeping the code; ``redact`` as in
+    ``normalize_code``.
     """
-    code, is_code = normalize_code(message)
+    code, is_code = normalize_code(message, redact)
     rule = None
     if is_code and code is not None:
         rule = (overrides.get(code) if overrides else None) or CODES.get(code)

@@ -100,6 +100,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _id(value: Any) -> str | None:
+    """An id: a non-empty string, or an integer OMI sent bare."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _flag(value: Any) -> bool | None:
     """A boolean; 0/1 and "true"/"false" are accepted."""
     if isinstance(value, bool):
@@ -148,7 +157,7 @@ def decode_tenant(payload: Any, tenant_id: str | None = None) -> Tenant:
     if not isinstance(payload, dict):
         raise ShapeError("a tenant is not a JSON object")
     if tenant_id is None:
-        tenant_id = _text(payload.get("id"))
+        tenant_id = _id(payload.get("id"))
         if not tenant_id:
             raise ShapeError("a tenant has no id")
     get = payload.get
@@ -229,7 +238,7 @@ def decode_page(payload: Any, *, page: int, size: int) -> TenantPage:
 
 def decode_created_id(payload: Any) -> str:
     """The new tenant's id from ``tenant/add``'s payload."""
-    tenant_id = _text(payload.get("id")) if isinstance(payload, dict) else None
+    tenant_id = _id(payload.get("id")) if isinstance(payload, dict) else None
     if not tenant_id:
         raise ShapeError("the created tenant's id is missing")
     return tenant_id

@@ -8,6 +8,7 @@ body, the URL or the token.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
 import httpx
@@ -63,8 +64,13 @@ def _message(body: Any) -> Any:
     return body.get("message") if isinstance(body, dict) else None
 
 
-def open_envelope(response: httpx.Response, operation: Operation) -> Reply:
-    """The payload of a successful answer, or the ``OmiError`` that describes it."""
+def open_envelope(
+    response: httpx.Response, operation: Operation, redact: Sequence[str | None] = ()
+) -> Reply:
+    """The payload of a successful answer, or the ``OmiError`` that describes it.
+
+    ``redact``: the call's secrets, cut from any OMI text an exception keeps.
+    """
     status = response.status_code
     request_id = response.headers.get("x-request-id")
     if 200 <= status < 300:
@@ -80,13 +86,18 @@ def open_envelope(response: httpx.Response, operation: Operation) -> Reply:
                 http_status=status,
                 request_id=request_id,
                 overrides=operation.overrides,
+                redact=redact,
             )
         raise _protocol("OMI's envelope has no valid status_code", status, request_id)
-    raise _http_error(response, status, request_id, operation)
+    raise _http_error(response, status, request_id, operation, redact)
 
 
 def _http_error(
-    response: httpx.Response, status: int, request_id: str | None, operation: Operation
+    response: httpx.Response,
+    status: int,
+    request_id: str | None,
+    operation: Operation,
+    redact: Sequence[str | None],
 ) -> OmiError:
     """The exception for an answer that is not 2xx."""
     # A body may say more (401 with ``token_expired``); the bare text "Unauthorized"
@@ -95,9 +106,11 @@ def _http_error(
     message = _message(body)
     known = _STATUS_ERRORS.get(status)
     if known is not None:
-        return rejection(message, http_status=status, request_id=request_id, error=known)
+        return rejection(
+            message, http_status=status, request_id=request_id, error=known, redact=redact
+        )
     if status >= 500:
-        code, _ = normalize_code(message)
+        code, _ = normalize_code(message, redact)
         return UpstreamUnavailable(
             f"OMI answered with HTTP {status}",
             maybe_sent=True,
@@ -109,7 +122,11 @@ def _http_error(
         # Business errors are HTTP 200 by the contract (inferred); should OMI send
         # them as another 4xx, the code still says what went wrong.
         return rejection(
-            message, http_status=status, request_id=request_id, overrides=operation.overrides
+            message,
+            http_status=status,
+            request_id=request_id,
+            overrides=operation.overrides,
+            redact=redact,
         )
     return _protocol(f"OMI answered with unexpected HTTP {status}", status, request_id)
 

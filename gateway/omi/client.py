@@ -45,7 +45,7 @@ class OmiClient:
 
     async def authenticate(self, api_key: str) -> AccessToken:
         """Exchange an API key for an access token (``GET /api/auth``)."""
-        reply = await self._send(ops.AUTH, None, params={"apiKey": api_key})
+        reply = await self._send(ops.AUTH, None, params={"apiKey": api_key}, secret=api_key)
         try:
             return decode_access_token(reply.payload)
         except ShapeError as exc:
@@ -85,7 +85,7 @@ class OmiClient:
         }
         if new.is_auto_active is not None:
             body["isAutoActive"] = new.is_auto_active
-        reply = await self._send(ops.ADD, authorization, json=body)
+        reply = await self._send(ops.ADD, authorization, json=body, secret=new.password)
         try:
             return decode_created_id(reply.payload)
         except ShapeError as exc:
@@ -107,10 +107,12 @@ class OmiClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        secret: str | None = None,
     ) -> Reply:
         """Send one request to OMI and open its envelope (a ``Reply``).
 
-        Raises ``OmiError`` for every failure, transport or OMI's own.
+        Raises ``OmiError`` for every failure, transport or OMI's own. ``secret`` (an
+        API key, a password) is, like ``authorization``, cut from any OMI text kept.
         """
         headers = None
         if authorization is not None:
@@ -127,7 +129,7 @@ class OmiClient:
         except httpx.RequestError as exc:
             # ``from None``: httpx's messages and request can carry the URL and token.
             raise transport_failure(exc) from None
-        return open_envelope(response, operation)
+        return open_envelope(response, operation, (authorization, secret))
 
 
 def _shape_failure(exc: ShapeError, reply: Reply) -> ProtocolError:
