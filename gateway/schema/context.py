@@ -45,6 +45,12 @@ class Context:
             raise unauthenticated()
         return self.authorization
 
+    def forget_tenant(self, tenant_id: str) -> None:
+        """Drop a detail loaded earlier in this request (it predates a write)."""
+        # DataLoader.clear raises KeyError for a key it never loaded.
+        if self.tenants.cache_map.get(tenant_id) is not None:
+            self.tenants.clear(tenant_id)
+
     async def _load_tenants(self, ids: list[str]) -> list[Tenant | BaseException | None]:
         # OMI has no batch read: one detail call per id, all at once. A tenant that is
         # gone (or not the caller's) is None, so its fields resolve to null.

@@ -15,16 +15,26 @@ from gateway.schema.errors import Failure, GatewayError, to_graphql_error
 __all__ = ["CodedErrors", "is_expected"]
 
 
+def _is_coercion(error: GraphQLError) -> bool:
+    # A variable or literal refused by a scalar's parser (e.g. a float for Money): the
+    # message is graphql-core's plus the scalar's own text, both safe to show.
+    return error.path is None and error.message.startswith(
+        ("Variable '$", "Expected value of type")
+    )
+
+
 def _needs_rewrite(error: GraphQLError) -> bool:
     # Errors without an original exception are GraphQL's own (syntax, validation): kept.
     original = error.original_error
-    return original is not None and not isinstance(original, GatewayError)
+    if original is None or isinstance(original, GatewayError):
+        return False
+    return not _is_coercion(error)
 
 
 def is_expected(error: GraphQLError) -> bool:
     """True for failures the gateway expects (coded on purpose, or OMI's): no trace logged."""
     original = error.original_error
-    return original is None or isinstance(original, GatewayError | OmiError)
+    return not _needs_rewrite(error) or isinstance(original, OmiError)
 
 
 class CodedErrors(MaskErrors):

@@ -87,7 +87,7 @@ class TopUpSucceeded:
         for item in page.items:
             if item.email is not None and item.email.casefold() == wanted:
                 # A detail loaded earlier in this request predates the top-up.
-                context.tenants.clear(item.id)
+                context.forget_tenant(item.id)
                 record = await context.tenants.load(item.id)
                 return None if record is None else Tenant(record=record)
         return None
