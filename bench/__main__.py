@@ -61,6 +61,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the JSON")
     p.add_argument("--png", type=Path, default=None, help="draw the table here (matplotlib)")
     p.add_argument(
+        "--readme",
+        type=Path,
+        default=None,
+        help="also quote the table in this file, between its bench:start/end markers",
+    )
+    p.add_argument(
         "--redis-url",
         default="redis://127.0.0.1:6379/15",
         help="the Redis database hit-redis may write to (its keys are deleted after)",
@@ -104,12 +110,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 measured[name] = run_case(bench, name)
     results = {name: measured[name] for name in CASES if name in measured}
     verdicts = targets.judge(results)
-    print(report.text(results, verdicts, meta))
+    table = report.text(results, verdicts, meta)
+    print(table)
     report.write_json(args.json, report.document(results, verdicts, meta))
     print(f"\nJSON written to {args.json}")
     if args.png is not None:
         title = f"omi-gateway bench {meta['date']}"
         print(chart.draw(results, args.png, title))
+    if args.readme is not None:
+        quoted = report.update_readme(args.readme, table)
+        print(f"table quoted in {args.readme}" if quoted else f"no bench markers in {args.readme}")
     return 1 if targets.summary(verdicts)["FAIL"] else 0
 
 

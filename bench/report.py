@@ -109,6 +109,21 @@ def write_json(path: Path, doc: dict[str, Any]) -> None:
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+README_START = "<!-- bench:start (written by python -m bench --readme; do not edit) -->"
+README_END = "<!-- bench:end -->"
+
+
+def update_readme(path: Path, table: str) -> bool:
+    """Put ``table`` between the README's markers; False when the markers are missing."""
+    content = path.read_text(encoding="utf-8")
+    start, end = content.find(README_START), content.find(README_END)
+    if start < 0 or end < start:
+        return False
+    block = f"{README_START}\n```text\n{table}\n```\n"
+    path.write_text(content[:start] + block + content[end:], encoding="utf-8")
+    return True
+
+
 def now() -> str:
     """The run's date, UTC, to the second."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
