@@ -9,6 +9,7 @@ import pytest
 
 from gateway.omi import OmiClient
 from tests.omi.fake import BASE_URL, FakeOmi
+from tests.servers import ServerProcess
 
 
 @pytest.fixture
@@ -20,3 +21,10 @@ async def fake() -> AsyncIterator[FakeOmi]:
     ) as http:
         fake.client = OmiClient(http)
         yield fake
+
+
+@pytest.fixture
+async def omi(sandbox: ServerProcess) -> AsyncIterator[OmiClient]:
+    """An ``OmiClient`` on the session's sandbox, as the app builds it (pooled, timeouts)."""
+    async with httpx.AsyncClient(base_url=sandbox.url, timeout=10.0) as http:
+        yield OmiClient(http)
