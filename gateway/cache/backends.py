@@ -43,7 +43,12 @@ class Backend:
 
     async def close(self) -> None:
         """Release connections (the Redis pool); the memory backend has none."""
-        await self.cache.close()
+        client = getattr(self.cache, "client", None)
+        if client is not None:
+            # aiocache's close() calls redis-py's deprecated close(); aclose() is current.
+            await client.aclose(close_connection_pool=True)
+        else:
+            await self.cache.close()
 
 
 def describe_url(url: str | None) -> str:
@@ -51,8 +56,8 @@ def describe_url(url: str | None) -> str:
     if not url or url.startswith("memory:"):
         return "memory"
     parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname or ''}{port}{parts.path or ''}"
+    where = parts.netloc.rpartition("@")[2]  # drops user:password, keeps host:port
+    return f"{parts.scheme}://{where}{parts.path}"
 
 
 def open_backend(url: str | None = None, *, timeout: float = 0.5) -> Backend:

@@ -198,6 +198,21 @@ async def test_a_read_after_invalidate_does_not_join_an_older_load(clock: FakeCl
     assert (again.state, again.unwrap().balance) == (CacheState.HIT, 2)
 
 
+async def test_with_the_cache_off_a_read_after_a_write_starts_its_own_load(
+    clock: FakeClock,
+) -> None:
+    cache = memory_cache(clock, ttl=0)
+    old = Loader(make_tenant(balance=1))
+    old.gate = asyncio.Event()
+    early = asyncio.create_task(cache.read(SCOPE_A, "t-1", old))
+    await asyncio.sleep(0.01)
+    await cache.invalidate(SCOPE_A)  # a top-up finished while that load was in flight
+    new = Loader(make_tenant(balance=2))
+    assert (await cache.read(SCOPE_A, "t-1", new)).unwrap().balance == 2
+    old.gate.set()
+    assert (await early).unwrap().balance == 1
+
+
 async def test_ttl_zero_turns_caching_off_but_keeps_single_flight(clock: FakeClock) -> None:
     cache = memory_cache(clock, ttl=0)
     assert not cache.enabled
