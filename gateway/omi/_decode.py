@@ -9,6 +9,7 @@ shape raises ``ShapeError``; the client turns it into a ``ProtocolError``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -152,6 +153,34 @@ def _service_package(value: Any) -> ServicePackage | None:
     )
 
 
+def _balance(value: Any) -> int | None:
+    return _money(value, "balance")
+
+
+# How each wire key of a tenant becomes its attribute (the names are the same).
+_TENANT_FIELDS: Final[dict[str, Callable[[Any], Any]]] = {
+    "full_name": _text,
+    "email": _text,
+    "description": _text,
+    "enabled": _flag,
+    "domain": _text,
+    "domain_fusion": _text,
+    "domain_expire": _time,
+    "effective_date": _time,
+    "expire_date": _time,
+    "phone": _text,
+    "status": _text,
+    "paid_type": _text,
+    "nation": _text,
+    "currency": _text,
+    "language": _text,
+    "balance": _balance,
+    "api_key": _text,
+    "public_numbers": _public_numbers,
+    "service_package": _service_package,
+}
+
+
 def decode_tenant(payload: Any, tenant_id: str | None = None) -> Tenant:
     """A tenant from a detail payload (``tenant_id`` given: it has no ``id``) or a list item."""
     if not isinstance(payload, dict):
@@ -160,30 +189,14 @@ def decode_tenant(payload: Any, tenant_id: str | None = None) -> Tenant:
         tenant_id = _id(payload.get("id"))
         if not tenant_id:
             raise ShapeError("a tenant has no id")
-    get = payload.get
-    return Tenant(
-        id=tenant_id,
-        full_name=_text(get("full_name")),
-        email=_text(get("email")),
-        description=_text(get("description")),
-        enabled=_flag(get("enabled")),
-        domain=_text(get("domain")),
-        domain_fusion=_text(get("domain_fusion")),
-        domain_expire=_time(get("domain_expire")),
-        effective_date=_time(get("effective_date")),
-        expire_date=_time(get("expire_date")),
-        phone=_text(get("phone")),
-        status=_text(get("status")),
-        paid_type=_text(get("paid_type")),
-        nation=_text(get("nation")),
-        currency=_text(get("currency")),
-        language=_text(get("language")),
-        balance=_money(get("balance"), "balance"),
-        api_key=_text(get("api_key")),
-        public_numbers=_public_numbers(get("public_numbers")),
-        service_package=_service_package(get("service_package")),
-        present=_TENANT_KEYS.intersection(payload),
-    )
+    # Only the keys OMI sent are converted (a list item carries a third of them); the
+    # rest keep the record's None defaults.
+    values: dict[str, Any] = {}
+    for key, value in payload.items():
+        convert = _TENANT_FIELDS.get(key)
+        if convert is not None and value is not None:
+            values[key] = convert(value)
+    return Tenant(id=tenant_id, present=_TENANT_KEYS.intersection(payload), **values)
 
 
 def decode_page(payload: Any, *, page: int, size: int) -> TenantPage:
