@@ -54,6 +54,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=_positive, default=10, help="seconds measured per case")
     p.add_argument("--warmup", type=_non_negative, default=3, help="seconds of warm-up per case")
     p.add_argument("--connections", type=_positive, default=32, help="wrk connections")
+    p.add_argument(
+        "--list-connections",
+        type=_positive,
+        default=1,
+        help="wrk connections for list (its target is latency, not queueing under load)",
+    )
     p.add_argument("--threads", type=_positive, default=1, help="wrk threads")
     p.add_argument(
         "--cases", type=_cases, default=tuple(CASES), help=f"comma-separated: {','.join(CASES)}"
@@ -88,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         threads=args.threads,
         cases=args.cases,
         redis_url=args.redis_url,
+        list_connections=args.list_connections,
     )
     meta = {
         "date": report.now(),
@@ -97,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "warmup": options.warmup,
             "connections": options.connections,
             "threads": options.threads,
+            "list_connections": options.list_connections,
             "cases": list(options.cases),
         },
     }

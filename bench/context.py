@@ -26,6 +26,7 @@ class Options:
     threads: int
     cases: tuple[str, ...]
     redis_url: str
+    list_connections: int = 1
 
 
 def _find_count(stats: Any, endpoint: str) -> int | None:
