@@ -57,7 +57,7 @@ OPTIONS: tuple[Option, ...] = (
         "--sandbox-activation-delay",
         "seconds until a new sandbox tenant activates: N or MIN-MAX",
     ),
-    Option("dev", "--dev", "development mode (introspection, auto-reload friendly output)"),
+    Option("dev", "--dev", "development mode (no effect yet; reserved for hardening)"),
     Option("connect_timeout", "--connect-timeout", "seconds to connect to OMI"),
     Option("read_timeout", "--read-timeout", "seconds to wait for OMI's answer"),
     Option("pool_timeout", "--pool-timeout", "seconds to wait for a free upstream connection"),
