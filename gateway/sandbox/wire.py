@@ -56,7 +56,7 @@ class FaultWire:
         self.envelope = envelope
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = PATHS.get(scope.get("path", "")) if scope["type"] == "http" else None
+        endpoint = PATHS.get(_route_path(scope)) if scope["type"] == "http" else None
         if endpoint is None:
             await self.app(scope, receive, send)
             return
@@ -118,11 +118,21 @@ async def _drop(receive: Receive, send: Send) -> None:
     cycle: Any = getattr(send, "__self__", None)
     transport: asyncio.BaseTransport | None = getattr(cycle, "transport", None)
     if transport is None:
-        raise RuntimeError("the drop fault needs uvicorn (no transport reachable from send)")
+        # Served by something else than uvicorn, or wrapped by another app's middleware.
+        raise RuntimeError("the drop fault needs the sandbox app served directly by uvicorn")
     transport.close()
     with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(2.0):
             await _wait_for_disconnect(receive)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path inside this app, also when it is mounted under a prefix (``root_path``)."""
+    path: str = scope.get("path", "")
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        return path[len(root) :] or "/"
+    return path
 
 
 def _phrase(status: int) -> str:
