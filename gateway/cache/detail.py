@@ -104,13 +104,14 @@ class DetailCache:
         ``not_found`` set (``CacheRead.unwrap()`` raises it); any other exception
         propagates, unless it is an ``UpstreamFailure`` and a stale entry may answer.
         """
+        epoch = self._epoch  # before any await: the writes this read may not predate
         if not self.enabled:
-            return await self._through(("off", self._epoch, scope, tenant_id), load)
+            return await self._through(("off", epoch, scope, tenant_id), load)
         try:
             await self._apply_pending()
             generation, entry = await self._store.lookup(scope, tenant_id)
         except CacheUnavailable:
-            return await self._through(("bypass", self._epoch, scope, tenant_id), load)
+            return await self._through(("bypass", epoch, scope, tenant_id), load)
 
         fallback: _Fallback | None = None
         if entry is not None and entry.generation == generation:
@@ -122,7 +123,6 @@ class DetailCache:
                 if age < usable_until:
                     fallback = _Fallback(entry.tenant, entry.stored_at, usable_until)
 
-        epoch = self._epoch
         key = ("read", epoch, scope, generation, tenant_id)
         try:
             outcome = await self._flight.run(
