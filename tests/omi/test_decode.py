@@ -360,6 +360,11 @@ async def test_list_of_the_wrong_shape_is_a_protocol_error(fake: FakeOmi, payloa
 # --- create, top-up, auth -------------------------------------------------------
 
 
+async def test_create_accepts_an_integer_id(fake: FakeOmi) -> None:
+    fake.reply(200, envelope({"id": 12345}))
+    assert await fake.client.create_tenant(TOKEN, NEW_TENANT) == "12345"
+
+
 async def test_create_returns_the_id(fake: FakeOmi) -> None:
     fake.reply(200, envelope({"id": "5f59784273227343222243"}))
     assert await fake.client.create_tenant(TOKEN, NEW_TENANT) == "5f59784273227343222243"
