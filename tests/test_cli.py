@@ -111,3 +111,16 @@ def test_schema_command_prints_the_sdl() -> None:
     )
     assert "type Query" in result.stdout
     assert "scalar Money" in result.stdout
+
+
+def test_port_in_use_exits_cleanly_without_a_traceback() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        result = _serve("--upstream", "http://127.0.0.1:9", "--port", port)
+    assert result.returncode == 1
+    assert f"port {port} failed to start" in result.stderr
+    assert "Traceback" not in result.stderr

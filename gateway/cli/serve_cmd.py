@@ -67,6 +67,14 @@ class _Server(uvicorn.Server):
     def capture_signals(self) -> Iterator[None]:
         yield
 
+    async def run_until_stopped(self) -> None:
+        """Serve; a start-up failure (port in use) ends the task instead of the process."""
+        try:
+            await self.serve()
+        except SystemExit as exc:
+            # uvicorn has logged why (e.g. "address already in use"); no traceback.
+            raise RuntimeError(f"server on port {self.config.port} failed to start") from exc
+
 
 def _server(app: object, settings: Settings, port: int) -> _Server:
     config = uvicorn.Config(
@@ -131,9 +139,9 @@ async def _serve(settings: Settings) -> int:
                 )
             )
             servers.append(_server(sandbox_app, settings, settings.sandbox_port))
-            tasks.append(asyncio.create_task(servers[0].serve()))
+            tasks.append(asyncio.create_task(servers[0].run_until_stopped()))
             if not await _started(servers[0], tasks[0]):
-                return 1
+                return _failed(tasks)
             sandbox_url = _local_url(settings.host, settings.sandbox_port)
             token = await _demo_token(sandbox_url)
             banner = sandbox.startup_banner(sandbox_app)
@@ -141,9 +149,11 @@ async def _serve(settings: Settings) -> int:
             ide = IdeDefaults(query=EXAMPLE_OPERATION, headers={"Authorization": f"Bearer {token}"})
         gateway = _server(create_app(settings, ide=ide), settings, settings.port)
         servers.append(gateway)
-        tasks.append(asyncio.create_task(gateway.serve()))
+        tasks.append(asyncio.create_task(gateway.run_until_stopped()))
         if not await _started(gateway, tasks[-1]):
-            return 1
+            stop(signal.SIGTERM)
+            await asyncio.gather(*tasks, return_exceptions=True)
+            return _failed(tasks)
         address = _local_url(settings.host, settings.port)
         if ide is not None:
             print(banner)
@@ -157,12 +167,15 @@ async def _serve(settings: Settings) -> int:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         stop(signal.SIGTERM)
         await asyncio.gather(*tasks, return_exceptions=True)
-    except SystemExit as exc:  # uvicorn exits this way when it cannot bind
-        stop(signal.SIGTERM)
-        await asyncio.gather(*tasks, return_exceptions=True)
-        return int(exc.code or 1)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-    failed = any(task.exception() for task in tasks if not task.cancelled())
-    return 1 if failed else 0
+    return _failed(tasks)
+
+
+def _failed(tasks: list[asyncio.Task[None]]) -> int:
+    errors = [task.exception() for task in tasks if task.done() and not task.cancelled()]
+    for error in errors:
+        if error is not None:
+            print(f"omi-gateway serve: error: {error}", file=sys.stderr)
+    return 1 if any(errors) else 0
