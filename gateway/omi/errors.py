@@ -98,9 +98,7 @@ class InvalidRequest(OmiRejected):
         http_status: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(
-            message, omi_code=omi_code, http_status=http_status, request_id=request_id
-        )
+        super().__init__(message, omi_code=omi_code, http_status=http_status, request_id=request_id)
         self.field = field
 
 
@@ -140,9 +138,7 @@ class UpstreamFailure(OmiError):
         http_status: int | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(
-            message, omi_code=omi_code, http_status=http_status, request_id=request_id
-        )
+        super().__init__(message, omi_code=omi_code, http_status=http_status, request_id=request_id)
         self.maybe_sent = maybe_sent
 
 
