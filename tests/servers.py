@@ -57,7 +57,7 @@ class ServerProcess:
 
     def start(self) -> ServerProcess:
         """Start the process and wait until it answers."""
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "gateway", *self.args],
             stdout=self._log,
             stderr=subprocess.STDOUT,
