@@ -15,6 +15,7 @@ from types import TracebackType
 
 import httpx
 
+OWN_PREFIXES = ("OMI_GATEWAY_", "OMI_SANDBOX_")
 # The repository root: ``python -m gateway`` and ``bench.*`` apps import from here.
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,10 @@ class Server:
         self.argv = list(argv)
         self.port = port
         self.ready_path = ready_path
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # The shell's own OMI_GATEWAY_*/OMI_SANDBOX_* settings would skew a case: only
+        # what the case sets applies.
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(OWN_PREFIXES)}
+        self.env = {**inherited, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.start_timeout = start_timeout
         self.process: subprocess.Popen[bytes] | None = None
         self._log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log")  # noqa: SIM115
