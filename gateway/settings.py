@@ -8,12 +8,16 @@ time: the command line builds a ``Settings`` in ``run`` and hands it to ``create
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from gateway.cache import CacheConfig, open_backend
+
 __all__ = [
+    "CACHE_OPTIONS",
     "ENV_PREFIX",
     "LOG_LEVELS",
     "OPTIONS",
@@ -65,6 +69,20 @@ OPTIONS: tuple[Option, ...] = (
     Option("log_level", "--log-level", "one of " + ", ".join(LOG_LEVELS)),
 )
 
+# The detail cache's options (issue 4): environment only, no command-line flag.
+CACHE_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "cache_url",
+        "",
+        "detail cache backend: redis://[:password@]host:port/db, rediss://"
+        " (none: in memory, one process)",
+    ),
+    Option("cache_ttl", "", "seconds a tenant's detail stays fresh; 0 turns the cache off"),
+    Option("cache_max_stale", "", "seconds past freshness a detail may answer while OMI is down"),
+    Option("cache_prefix", "", "prefix of every cache key (replicas sharing data share it)"),
+    Option("cache_debug", "", "add extensions.cacheStatus (HIT, MISS, STALE) to responses"),
+)
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -85,6 +103,11 @@ class Settings:
     pool_timeout: float = 3.0
     max_connections: int = 100
     log_level: str = "info"
+    cache_url: str | None = dataclasses.field(default=None, repr=False)  # may hold a password
+    cache_ttl: float = 60.0
+    cache_max_stale: float = 600.0
+    cache_prefix: str = "omi-gateway:"
+    cache_debug: bool = False
 
     def __post_init__(self) -> None:
         for name in ("port", "sandbox_port"):
@@ -109,6 +132,24 @@ class Settings:
             parts = urlsplit(self.upstream)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise SettingsError("upstream: expected an http:// or https:// URL")
+        if not self.cache_prefix:
+            raise SettingsError("cache_prefix: must not be empty")
+        if not all(math.isfinite(v) for v in (self.cache_ttl, self.cache_max_stale)):
+            raise SettingsError("cache_ttl and cache_max_stale: must be finite numbers of seconds")
+        try:
+            self.cache_config()
+            open_backend(self.cache_url)  # connects to nothing; checks the URL
+        except ValueError as exc:  # the message names no password (describe_url)
+            raise SettingsError(str(exc)) from None
+
+    def cache_config(self) -> CacheConfig:
+        """The detail cache's configuration."""
+        return CacheConfig(
+            url=self.cache_url,
+            ttl=self.cache_ttl,
+            max_stale=self.cache_max_stale,
+            prefix=self.cache_prefix,
+        )
 
     @property
     def uses_sandbox(self) -> bool:
@@ -122,7 +163,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
         values: dict[str, Any] = {}
-        for option in OPTIONS:
+        for option in OPTIONS + CACHE_OPTIONS:
             raw = environ.get(option.env)
             if raw is not None:
                 values[option.field] = _parse(option, raw.strip())
