@@ -1,0 +1,59 @@
+"""The GraphQL side of the request record: operation name and type, and error codes.
+
+``OperationRecorder`` is a Strawberry schema extension; ``observe_schema`` puts it first
+in the schema's extensions, so its ``on_operation`` exits last and reads the errors
+after ``MaskErrors`` has given each its ``extensions.code``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from gateway.observability.record import note_errors, note_operation
+
+__all__ = ["UNCODED", "OperationRecorder", "error_codes", "observe_schema"]
+
+# An error without ``extensions.code`` (graphql-core's own, should masking miss one).
+UNCODED = "GRAPHQL_ERROR"
+
+
+def error_codes(errors: list[GraphQLError] | None) -> list[str]:
+    """The ``extensions.code`` of each error, ``GRAPHQL_ERROR`` where there is none."""
+    codes: list[str] = []
+    for error in errors or ():
+        code = (error.extensions or {}).get("code")
+        codes.append(code if isinstance(code, str) and code else UNCODED)
+    return codes
+
+
+class OperationRecorder(SchemaExtension):
+    """Notes the operation and its error codes in the current request record."""
+
+    def on_operation(self) -> Iterator[None]:
+        """Record after the operation: by then it is parsed and its errors are coded."""
+        yield
+        context = self.execution_context
+        operation_type: str | None
+        try:
+            operation_type = context.operation_type.value
+        except Exception:  # no parsable document: the type cannot be known
+            operation_type = None
+        try:
+            name = context.operation_name
+        except Exception:
+            name = None
+        note_operation(name, operation_type or "unknown")
+        result = context.result
+        note_errors(error_codes(getattr(result, "errors", None)))
+
+
+def observe_schema(schema: strawberry.Schema) -> strawberry.Schema:
+    """``schema`` with ``OperationRecorder`` as its first extension (returned for
+    chaining). Strawberry builds extensions per request from ``schema.extensions``.
+    """
+    schema.extensions = (OperationRecorder, *schema.extensions)
+    return schema

@@ -1,0 +1,138 @@
+"""Log output: readable text by default, one JSON object a line in production.
+
+``log_config(fmt, level)`` is a ``logging.config.dictConfig`` dictionary that uvicorn
+applies in every process it starts (workers included), so the gateway's, uvicorn's and
+the libraries' lines share one format. ``log_request(record, status)`` writes the one
+line per GraphQL request. Every line goes through ``redact`` before it is written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Final
+
+from gateway.observability.record import RequestRecord
+from gateway.observability.redact import redact
+
+__all__ = [
+    "LOG_FORMATS",
+    "REQUEST_LOGGER",
+    "JsonFormatter",
+    "TextFormatter",
+    "log_config",
+    "log_request",
+    "request_fields",
+]
+
+LOG_FORMATS: Final = ("text", "json")
+REQUEST_LOGGER: Final = "gateway.request"
+
+
+def _extra(record: logging.LogRecord) -> dict[str, Any]:
+    fields = getattr(record, "fields", None)
+    return dict(fields) if isinstance(fields, dict) else {}
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+    return f"{stamp}.{int(record.msecs):03d}Z"
+
+
+def _text_value(value: object) -> str:
+    if isinstance(value, list):
+        # Upstream calls read as endpoint:outcome:ms, comma separated.
+        return ",".join(_text_value(item) for item in value) or "-"
+    if isinstance(value, dict):
+        if value and all(key in value for key in ("endpoint", "outcome", "ms")):
+            return ":".join(str(item) for item in value.values())
+        return ",".join(f"{key}:{item}" for key, item in value.items()) or "-"
+    text = str(value)
+    return json.dumps(text) if (not text or " " in text or '"' in text) else text
+
+
+class TextFormatter(logging.Formatter):
+    """``2026-01-01T00:00:00.000Z INFO gateway.request message key=value ...``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One readable line (plus a trace when there is one), redacted."""
+        parts = [_timestamp(record), record.levelname, record.name, record.getMessage()]
+        parts += [f"{key}={_text_value(value)}" for key, value in _extra(record).items()]
+        line = " ".join(parts)
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return redact(line)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: ``ts``, ``level``, ``logger``, ``message``, the fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as compact JSON, redacted."""
+        data: dict[str, Any] = {
+            "ts": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(_extra(record))
+        if record.exc_info:
+            data["exc_info"] = self.formatException(record.exc_info)
+        return redact(json.dumps(data, default=str, ensure_ascii=False))
+
+
+def log_config(fmt: str, level: str) -> dict[str, Any]:
+    """The ``dictConfig`` for ``fmt`` (text or json) at ``level``: one stderr handler on
+    the root logger, uvicorn's loggers propagating to it.
+    """
+    if fmt not in LOG_FORMATS:
+        raise ValueError(f"log format {fmt!r} is not one of {', '.join(LOG_FORMATS)}")
+    formatter = JsonFormatter if fmt == "json" else TextFormatter
+    upper = level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"gateway": {"()": f"{formatter.__module__}.{formatter.__qualname__}"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "gateway",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": upper},
+        "loggers": {
+            name: {"handlers": [], "propagate": True, "level": upper}
+            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
+
+
+def request_fields(record: RequestRecord, status: int) -> dict[str, Any]:
+    """The request log line's fields (never a header, variable or query text)."""
+    return {
+        "request_id": record.request_id,
+        "operation": record.operation_name or "-",
+        "operation_type": record.operation_type or "-",
+        "status": status,
+        "duration_ms": round(record.elapsed() * 1000, 1),
+        "upstream": [
+            {
+                "endpoint": call.endpoint,
+                "outcome": call.outcome,
+                "ms": round(call.seconds * 1000, 1),
+            }
+            for call in record.upstream
+        ],
+        "upstream_calls": len(record.upstream),
+        "cache": dict(record.cache),
+        "result": record.result,
+    }
+
+
+def log_request(record: RequestRecord, status: int) -> None:
+    """Write the one INFO line for a finished GraphQL request."""
+    logger = logging.getLogger(REQUEST_LOGGER)
+    if logger.isEnabledFor(logging.INFO):
+        logger.info("graphql request", extra={"fields": request_fields(record, status)})

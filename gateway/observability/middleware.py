@@ -1,0 +1,107 @@
+"""The request middleware: request id, in-flight gauge, server span, the log line and
+the request metrics, around everything else (so refused requests are seen too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.observability.logging import log_request
+from gateway.observability.metrics import Metrics
+from gateway.observability.record import RequestRecord, recording, request_id_from
+from gateway.observability.tracing import Tracing
+
+__all__ = ["REQUEST_ID_HEADER", "ObservabilityMiddleware"]
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+class ObservabilityMiddleware:
+    """Pure ASGI middleware; see the module docstring.
+
+    Every HTTP response carries ``X-Request-ID`` (the caller's, sanitised, or a new
+    one). Requests to ``graphql_path`` that run an operation (or POST one) are counted,
+    timed, traced and logged once at INFO; the GraphiQL page, health and metrics are not.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        metrics: Metrics | None = None,
+        tracing: Tracing | None = None,
+        graphql_path: str = "/graphql",
+    ) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.tracing = tracing
+        self.graphql_path = graphql_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request inside its ``RequestRecord``."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        record = RequestRecord(request_id_from(headers.get("x-request-id")), method=scope["method"])
+        status = 500  # what the client gets if the app fails before answering
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = record.request_id
+            await send(message)
+
+        if scope["path"] != self.graphql_path:
+            with recording(record):
+                await self.app(scope, receive, send_with_id)
+            return
+
+        if self.metrics is not None:
+            self.metrics.in_flight.inc()
+        with recording(record), self._server_span(headers) as span:
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                if self.metrics is not None:
+                    self.metrics.in_flight.dec()
+                if record.ran_operation or record.method == "POST":
+                    log_request(record, status)
+                    if self.metrics is not None:
+                        self.metrics.observe_request(record, status)
+                if span is not None:
+                    _finish_span(span, record, status)
+
+    @contextlib.contextmanager
+    def _server_span(self, headers: Headers) -> Iterator[Span | None]:
+        if self.tracing is None:
+            yield None
+            return
+        parent = self.tracing.extract(headers)
+        with self.tracing.tracer.start_as_current_span(
+            "graphql",
+            context=parent,
+            kind=SpanKind.SERVER,
+            record_exception=False,
+        ) as span:
+            yield span
+
+
+def _finish_span(span: Span, record: RequestRecord, status: int) -> None:
+    operation_type = record.operation_type or "graphql"
+    span.update_name(f"{operation_type} {record.operation_name or 'anonymous'}")
+    span.set_attribute("graphql.operation.type", operation_type)
+    if record.operation_name:
+        span.set_attribute("graphql.operation.name", record.operation_name)
+    span.set_attribute("http.response.status_code", status)
+    span.set_attribute("omi_gateway.request_id", record.request_id)
+    span.set_attribute("omi_gateway.result", record.result)
+    if status >= 500 or record.error_codes:
+        span.set_status(Status(StatusCode.ERROR, record.result))

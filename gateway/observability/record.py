@@ -1,0 +1,145 @@
+"""What one HTTP request did, collected while it runs: the ``RequestRecord``.
+
+The request middleware opens a record and keeps it in a ``ContextVar`` for the
+request's task; everything running on the request's behalf (resolvers, DataLoader
+batches, which copy the context when their task is created, the upstream transport,
+the detail cache) appends to it through the ``note_*`` functions. Nothing is global:
+outside a request ``current_record()`` is None and the notes are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CACHE_RESULTS",
+    "RequestRecord",
+    "UpstreamCall",
+    "current_record",
+    "current_request_id",
+    "note_cache",
+    "note_errors",
+    "note_operation",
+    "note_upstream",
+    "recording",
+    "request_id_from",
+]
+
+# The detail cache's read states, as ``cache_events_total{result}`` and the log name them.
+CACHE_RESULTS = ("hit", "miss", "stale", "bypass")
+
+_MAX_REQUEST_ID = 128
+_MAX_OPERATION_NAME = 100
+
+_current: ContextVar[RequestRecord | None] = ContextVar("omi_gateway_request", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamCall:
+    """One HTTP exchange with OMI: endpoint name, outcome (status or failure), duration."""
+
+    endpoint: str
+    outcome: str
+    seconds: float
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    """Everything the request log line and the request metrics are made of."""
+
+    request_id: str
+    method: str = "POST"
+    started: float = field(default_factory=time.perf_counter)
+    operation_name: str | None = None
+    operation_type: str | None = None
+    error_codes: list[str] = field(default_factory=list)
+    upstream: list[UpstreamCall] = field(default_factory=list)
+    cache: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ran_operation(self) -> bool:
+        """True once the GraphQL layer has seen an operation (even one that failed)."""
+        return self.operation_type is not None or self.operation_name is not None
+
+    @property
+    def result(self) -> str:
+        """``ok``, or the distinct error codes in order of appearance, comma separated."""
+        if not self.error_codes:
+            return "ok"
+        return ",".join(dict.fromkeys(self.error_codes))
+
+    def elapsed(self) -> float:
+        """Seconds since the request began."""
+        return time.perf_counter() - self.started
+
+
+def _printable(value: str, limit: int) -> str:
+    # Printable ASCII only: the id goes into HTTP headers (ours and OMI's) and logs.
+    return "".join(char for char in value if " " <= char <= "~")[:limit]
+
+
+def request_id_from(header: str | None) -> str:
+    """The caller's ``X-Request-ID`` made safe (printable ASCII, at most 128
+    characters), or a new uuid4 hex when it is missing or nothing of it survives.
+    """
+    if header is not None:
+        cleaned = _printable(header, _MAX_REQUEST_ID).strip()
+        if cleaned:
+            return cleaned
+    return uuid.uuid4().hex
+
+
+@contextlib.contextmanager
+def recording(record: RequestRecord) -> Iterator[RequestRecord]:
+    """Make ``record`` the current one for the code run inside the block."""
+    token = _current.set(record)
+    try:
+        yield record
+    finally:
+        _current.reset(token)
+
+
+def current_record() -> RequestRecord | None:
+    """The record of the request being served, or None outside a request."""
+    return _current.get()
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served (for upstream headers, logs, masking)."""
+    record = _current.get()
+    return None if record is None else record.request_id
+
+
+def note_operation(name: str | None, operation_type: str | None) -> None:
+    """The GraphQL operation being run (name as the client sent it, made printable)."""
+    record = _current.get()
+    if record is not None:
+        record.operation_name = None if name is None else _printable(name, _MAX_OPERATION_NAME)
+        record.operation_type = operation_type
+
+
+def note_errors(codes: list[str]) -> None:
+    """The ``extensions.code`` of each error in the response (none: ``ok``)."""
+    record = _current.get()
+    if record is not None:
+        record.error_codes.extend(codes)
+
+
+def note_upstream(endpoint: str, outcome: str, seconds: float) -> None:
+    """One upstream exchange finished (or failed) after ``seconds``."""
+    record = _current.get()
+    if record is not None:
+        record.upstream.append(UpstreamCall(endpoint, outcome, seconds))
+
+
+def note_cache(result: str) -> None:
+    """One detail-cache read answered as ``result`` (one of ``CACHE_RESULTS``)."""
+    record = _current.get()
+    if record is not None:
+        record.cache[result] += 1

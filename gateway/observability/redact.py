@@ -1,0 +1,35 @@
+"""A last line of defence for log output: credentials that look like credentials are cut.
+
+The request log line is built from fields that hold no secret (names, codes, timings);
+this scrub covers free text (exception messages, third-party log lines) that might
+quote a header, a query string or a JSON body.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = ["REDACTED", "redact"]
+
+REDACTED: Final = "[redacted]"
+
+_PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    # Authorization: Bearer <token> (and Basic): keep the scheme, cut the credential.
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/=]+"), r"\1 " + REDACTED),
+    # apiKey=..., api_key: ..., password=..., access_token=..., in query strings or text.
+    (
+        re.compile(
+            r"(?i)\b(api_?key|password|passwd|access_?token|refresh_?token|secret|token)"
+            r"(\"?\s*[:=]\s*\"?)([^\s\"'&,}]+)"
+        ),
+        r"\1\2" + REDACTED,
+    ),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with bearer credentials, API keys, passwords and tokens replaced."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
