@@ -19,7 +19,9 @@ from gateway.cache import CacheConfig, open_backend
 __all__ = [
     "CACHE_OPTIONS",
     "ENV_PREFIX",
+    "LOG_FORMATS",
     "LOG_LEVELS",
+    "OPS_OPTIONS",
     "OPTIONS",
     "Option",
     "Settings",
@@ -29,6 +31,7 @@ __all__ = [
 
 ENV_PREFIX = "OMI_GATEWAY_"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(ValueError):
@@ -83,6 +86,16 @@ CACHE_OPTIONS: tuple[Option, ...] = (
     Option("cache_debug", "", "add extensions.cacheStatus (HIT, MISS, STALE) to responses"),
 )
 
+# Operating it (issue 6): flags and environment variables, documented in the README's
+# "Operating it" section.
+OPS_OPTIONS: tuple[Option, ...] = (
+    Option("log_format", "--log-format", "log lines as text (default) or json"),
+    Option("workers", "--workers", "worker processes (needs --upstream when more than 1)"),
+    Option("grace_period", "--grace-period", "seconds in-flight requests get after SIGTERM"),
+    Option("readiness_timeout", "--readiness-timeout", "seconds /readyz waits for OMI, Redis"),
+    Option("metrics", "", "serve Prometheus metrics on /metrics (default on)"),
+)
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -108,6 +121,11 @@ class Settings:
     cache_max_stale: float = 600.0
     cache_prefix: str = "omi-gateway:"
     cache_debug: bool = False
+    log_format: str = "text"
+    workers: int = 1
+    grace_period: float = 10.0
+    readiness_timeout: float = 1.0
+    metrics: bool = True
 
     def __post_init__(self) -> None:
         for name in ("port", "sandbox_port"):
@@ -128,6 +146,12 @@ class Settings:
             raise SettingsError(
                 f"log_level: {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}"
             )
+        if self.log_format not in LOG_FORMATS:
+            raise SettingsError(f"log_format: {self.log_format!r} is not one of text, json")
+        if self.workers < 1:
+            raise SettingsError("workers: must be at least 1")
+        if not 0 <= self.grace_period < math.inf or self.readiness_timeout <= 0:
+            raise SettingsError("grace_period >= 0 and readiness_timeout > 0: seconds")
         if self.upstream is not None:
             parts = urlsplit(self.upstream)
             if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -163,7 +187,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
         values: dict[str, Any] = {}
-        for option in OPTIONS + CACHE_OPTIONS:
+        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS:
             raw = environ.get(option.env)
             if raw is not None:
                 values[option.field] = _parse(option, raw.strip())
@@ -215,6 +239,6 @@ def _parse(option: Option, raw: str) -> Any:
             return parse_delay(raw)
     except (ValueError, SettingsError):
         raise SettingsError(f"{option.env}: {raw!r} is not a valid {kind}") from None
-    if option.field == "log_level":
+    if option.field in ("log_level", "log_format"):
         return raw.lower()
     return raw or None
