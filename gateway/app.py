@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gateway.cache import DetailCache
 from gateway.omi import OmiClient
 from gateway.schema import Context, build_schema
 from gateway.schema.context import bearer_header
@@ -51,9 +52,13 @@ class GatewayView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        """The caller's context: the shared OMI client and its Authorization header."""
+        """The caller's context: the shared OMI client and detail cache, and its
+        Authorization header.
+        """
         omi: OmiClient = request.app.state.omi
-        return Context(omi=omi, authorization=bearer_header(request.headers.get("authorization")))
+        cache: DetailCache = request.app.state.cache
+        authorization = bearer_header(request.headers.get("authorization"))
+        return Context(omi=omi, authorization=authorization, cache=cache)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The local GraphiQL page when available, else Strawberry's own."""
@@ -101,10 +106,16 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
         )
         async with httpx.AsyncClient(base_url=upstream, timeout=timeout, limits=limits) as http:
             app.state.omi = OmiClient(http)
-            yield
+            # The detail cache lives in the schema's Context, not in OmiClient:
+            # gateway.cache imports gateway.omi.
+            cache = app.state.cache = DetailCache(settings.cache_config())
+            try:
+                yield
+            finally:
+                await cache.close()
 
     ide_html, ide_routes = _graphiql(ide)
-    view = GatewayView(build_schema(), ide_html=ide_html)
+    view = GatewayView(build_schema(cache_status=settings.cache_debug), ide_html=ide_html)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

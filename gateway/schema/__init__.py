@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
+from gateway.schema.cache_extension import CacheExtension
 from gateway.schema.context import Context
 from gateway.schema.masking import CodedErrors, is_expected
 from gateway.schema.mutation import Mutation
@@ -35,12 +37,16 @@ class GatewaySchema(strawberry.Schema):
                 StrawberryLogger.error(error, execution_context)
 
 
-def build_schema() -> GatewaySchema:
-    """The schema with parser and validation caches on and errors coded and masked."""
+def build_schema(*, cache_status: bool = False) -> GatewaySchema:
+    """The schema with parser and validation caches on and errors coded and masked.
+
+    ``cache_status``: responses say how the detail cache answered (``cacheStatus``).
+    """
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=_CACHE_SIZE),
         lambda: ValidationCache(maxsize=_CACHE_SIZE),
         CodedErrors,
+        partial(CacheExtension, status=cache_status),
     ]
     return GatewaySchema(
         query=Query,

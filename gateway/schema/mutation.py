@@ -135,6 +135,9 @@ class Mutation:
         )
         try:
             tenant_id = await context.omi.create_tenant(authorization, new)
+        except (omi.UpstreamFailure, omi.UnknownOmiCode) as exc:
+            await _invalidate_if_maybe_done(context, exc)
+            raise
         except omi.InvalidRequest as exc:
             return invalid_input([problem_for(exc)])
         except omi.Conflict:
@@ -148,6 +151,7 @@ class Mutation:
                 code=ErrorCode.TENANT_CREATION_FAILED,
                 message="OMI failed to create the tenant; try again later.",
             )
+        await context.invalidate_cache()  # the partner's list and details changed
         return TenantCreated(id=strawberry.ID(tenant_id))
 
     @mutation("Add money to a tenant's balance. Sending twice adds twice.")
@@ -169,6 +173,9 @@ class Mutation:
         )
         try:
             await context.omi.top_up(authorization, top_up)
+        except (omi.UpstreamFailure, omi.UnknownOmiCode) as exc:
+            await _invalidate_if_maybe_done(context, exc)
+            raise
         except omi.InvalidRequest as exc:
             return invalid_input([problem_for(exc)])
         except (omi.Denied, omi.NotFound) as exc:
@@ -177,4 +184,14 @@ class Mutation:
                 message="OMI refused the top-up; no money moved.",
                 omi_code=exc.omi_code,
             )
+        await context.invalidate_cache()  # no cached balance from before the top-up
         return TopUpSucceeded(email=top_up.email, amount=input.amount)
+
+
+async def _invalidate_if_maybe_done(context: Context, exc: omi.OmiError) -> None:
+    """A write whose outcome is unknown (sent then lost, or a code this gateway does not
+    know) may have happened: invalidate as after a success, so a read afterwards shows
+    whether the money moved instead of a cached balance from before.
+    """
+    if isinstance(exc, omi.UnknownOmiCode) or getattr(exc, "maybe_sent", False):
+        await context.invalidate_cache()

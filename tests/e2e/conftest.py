@@ -29,10 +29,15 @@ class Gql(Protocol):
 
 @pytest.fixture(scope="session")
 def gateway(sandbox: ServerProcess) -> Iterator[ServerProcess]:
-    """``omi-gateway serve --upstream <sandbox>`` as a real server on loopback."""
+    """``omi-gateway serve --upstream <sandbox>`` as a real server on loopback.
+
+    The detail cache is off here: these tests count each request's own upstream calls
+    and inject faults per call. The cache has its own tests (``test_cache*.py``).
+    """
     with ServerProcess(
         ["serve", "--upstream", sandbox.url, "--read-timeout", READ_TIMEOUT],
         ready_path="/healthz",
+        env={"OMI_GATEWAY_CACHE_TTL": "0"},
     ) as server:
         yield server
 
