@@ -19,23 +19,28 @@ from collections.abc import Iterator
 import httpx
 import uvicorn
 
-from gateway.settings import OPTIONS, Settings, SettingsError
+from gateway.observability.logging import log_config
+from gateway.settings import LOG_FORMATS, OPS_OPTIONS, OPTIONS, Settings, SettingsError
 
 __all__ = ["DEMO_PARTNER_KEY", "add_arguments", "run"]
 
 # The sandbox's seeded demo partner (see docs/sandbox.md).
 DEMO_PARTNER_KEY = "demo-partner-key"
 
-_TYPES = {"port": int, "sandbox_port": int, "max_connections": int}
-_FLOATS = ("connect_timeout", "read_timeout", "pool_timeout")
+_TYPES = {"port": int, "sandbox_port": int, "max_connections": int, "workers": int}
+_FLOATS = ("connect_timeout", "read_timeout", "pool_timeout", "grace_period", "readiness_timeout")
+# Options that have a flag (the others are environment only).
+_FLAGGED = tuple(option for option in OPTIONS + OPS_OPTIONS if option.flag)
 _SWITCHES = ("sandbox", "dev")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare ``serve``'s options; each also reads its ``OMI_GATEWAY_*`` variable."""
-    for option in OPTIONS:
+    for option in _FLAGGED:
         help_text = f"{option.help} (env {option.env})"
-        if option.field in _SWITCHES:
+        if option.field == "log_format":
+            parser.add_argument(option.flag, choices=LOG_FORMATS, help=help_text)
+        elif option.field in _SWITCHES:
             parser.add_argument(option.flag, action="store_true", default=None, help=help_text)
         elif option.field in _FLOATS:
             parser.add_argument(option.flag, type=float, metavar="SECONDS", help=help_text)
@@ -47,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; 2 for a bad configuration."""
     try:
-        changes = {option.field: getattr(args, option.field) for option in OPTIONS}
+        changes = {option.field: getattr(args, option.field) for option in _FLAGGED}
         delay = changes.pop("sandbox_activation_delay")
         settings = Settings.from_env(os.environ).override(**changes)
         if delay is not None:
@@ -57,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         print(f"omi-gateway serve: error: {exc}", file=sys.stderr)
         return 2
+    if settings.workers > 1:
+        from gateway.cli.workers import run_workers
+
+        return run_workers(settings)
     return asyncio.run(_serve(settings))
 
 
@@ -82,7 +91,10 @@ def _server(app: object, settings: Settings, port: int) -> _Server:
         host=settings.host,
         port=port,
         log_level=settings.log_level,
-        timeout_graceful_shutdown=1,
+        log_config=log_config(settings.log_format, settings.log_level),
+        access_log=False,  # the gateway logs one line per GraphQL request itself
+        # SIGTERM: in-flight requests get this long; new connections are refused.
+        timeout_graceful_shutdown=settings.grace_period,  # type: ignore[arg-type]
     )
     return _Server(config)
 

@@ -103,8 +103,14 @@ def log_config(fmt: str, level: str) -> dict[str, Any]:
         },
         "root": {"handlers": ["stderr"], "level": upper},
         "loggers": {
-            name: {"handlers": [], "propagate": True, "level": upper}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{
+                name: {"handlers": [], "propagate": True, "level": upper}
+                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            },
+            # httpx logs every request's URL at INFO (OMI's auth URL holds an API key);
+            # the request line already tells each upstream call.
+            "httpx": {"level": "WARNING"},
+            "httpcore": {"level": "WARNING"},
         },
     }
 
