@@ -23,6 +23,7 @@ __all__ = [
     "LOG_LEVELS",
     "OPS_OPTIONS",
     "OPTIONS",
+    "RESILIENCE_OPTIONS",
     "Option",
     "Settings",
     "SettingsError",
@@ -96,6 +97,17 @@ OPS_OPTIONS: tuple[Option, ...] = (
     Option("metrics", "", "serve Prometheus metrics on /metrics (default on)"),
 )
 
+# Upstream trouble and money (issue 5): environment only, documented in the README's
+# "Idempotency and retries" section.
+RESILIENCE_OPTIONS: tuple[Option, ...] = (
+    Option("request_timeout", "", "seconds a GraphQL request may spend on OMI, retries included"),
+    Option("retries", "", "retries of a read after a connect error, a drop, HTTP 502/503/504"),
+    Option("breaker_threshold", "", "consecutive failed OMI calls that open the breaker; 0: off"),
+    Option("breaker_cool_down", "", "seconds an open breaker fails fast before one probe"),
+    Option("idempotency_ttl", "", "seconds an idempotency key keeps its first result"),
+    Option("idempotency_wait", "", "seconds a repeat waits for the first request with its key"),
+)
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -126,6 +138,12 @@ class Settings:
     grace_period: float = 10.0
     readiness_timeout: float = 1.0
     metrics: bool = True
+    request_timeout: float = 10.0
+    retries: int = 2
+    breaker_threshold: int = 5
+    breaker_cool_down: float = 10.0
+    idempotency_ttl: float = 86_400.0
+    idempotency_wait: float = 5.0
 
     def __post_init__(self) -> None:
         for name in ("port", "sandbox_port"):
@@ -156,6 +174,13 @@ class Settings:
             parts = urlsplit(self.upstream)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise SettingsError("upstream: expected an http:// or https:// URL")
+        for name in ("request_timeout", "breaker_cool_down", "idempotency_ttl"):
+            if not 0 < getattr(self, name) < math.inf:
+                raise SettingsError(f"{name}: must be a positive number of seconds")
+        if not 0 <= self.idempotency_wait < math.inf:
+            raise SettingsError("idempotency_wait: must be a number of seconds, 0 or more")
+        if not 0 <= self.retries <= 10 or self.breaker_threshold < 0:
+            raise SettingsError("retries: 0 to 10; breaker_threshold: 0 (off) or more")
         if not self.cache_prefix:
             raise SettingsError("cache_prefix: must not be empty")
         if not all(math.isfinite(v) for v in (self.cache_ttl, self.cache_max_stale)):
@@ -187,7 +212,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
         values: dict[str, Any] = {}
-        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS:
+        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS + RESILIENCE_OPTIONS:
             raw = environ.get(option.env)
             if raw is not None:
                 values[option.field] = _parse(option, raw.strip())

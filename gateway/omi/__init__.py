@@ -7,6 +7,7 @@ means ``NotFound`` rather than ``NotPartner``.
 
 from gateway.omi._codes import CODES as OMI_CODES
 from gateway.omi._codes import CodeRule
+from gateway.omi.breaker import BreakerState, CircuitBreaker, CircuitOpen
 from gateway.omi.client import OmiClient
 from gateway.omi.errors import (
     Conflict,
@@ -21,6 +22,7 @@ from gateway.omi.errors import (
     ProtocolError,
     RateLimited,
     UnknownOmiCode,
+    UpstreamBusy,
     UpstreamFailure,
     UpstreamTimeout,
     UpstreamUnavailable,
@@ -35,11 +37,15 @@ from gateway.omi.models import (
     TenantPage,
     TopUp,
 )
+from gateway.omi.retry import RetryPolicy
 
 __all__ = [
     "DETAIL_FIELDS",
     "OMI_CODES",
     "AccessToken",
+    "BreakerState",
+    "CircuitBreaker",
+    "CircuitOpen",
     "CodeRule",
     "Conflict",
     "Denied",
@@ -55,11 +61,13 @@ __all__ = [
     "ProtocolError",
     "PublicNumber",
     "RateLimited",
+    "RetryPolicy",
     "ServicePackage",
     "Tenant",
     "TenantPage",
     "TopUp",
     "UnknownOmiCode",
+    "UpstreamBusy",
     "UpstreamFailure",
     "UpstreamTimeout",
     "UpstreamUnavailable",

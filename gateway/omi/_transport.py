@@ -13,6 +13,7 @@ import httpx
 
 from gateway.omi.errors import (
     ProtocolError,
+    UpstreamBusy,
     UpstreamFailure,
     UpstreamTimeout,
     UpstreamUnavailable,
@@ -24,7 +25,8 @@ __all__ = ["transport_failure"]
 _RULES: Final[tuple[tuple[type[httpx.RequestError], type[UpstreamFailure], bool, str], ...]] = (
     # Never connected: nothing sent.
     (httpx.ConnectTimeout, UpstreamTimeout, False, "OMI did not accept a connection in time"),
-    (httpx.PoolTimeout, UpstreamTimeout, False, "no connection to OMI was free in time"),
+    # The gateway's own bound on concurrent calls: fail fast, typed, never retried.
+    (httpx.PoolTimeout, UpstreamBusy, False, "no connection to OMI was free in time"),
     (httpx.ConnectError, UpstreamUnavailable, False, "OMI could not be reached"),
     (httpx.UnsupportedProtocol, UpstreamUnavailable, False, "OMI's address is not usable"),
     (httpx.ProxyError, UpstreamUnavailable, False, "the proxy to OMI failed"),

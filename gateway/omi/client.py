@@ -23,8 +23,11 @@ from gateway.omi._decode import (
 from gateway.omi._envelope import Reply, open_envelope
 from gateway.omi._operations import Operation
 from gateway.omi._transport import transport_failure
+from gateway.omi.breaker import CircuitBreaker
 from gateway.omi.errors import NotAuthenticated, ProtocolError
 from gateway.omi.models import AccessToken, NewTenant, Tenant, TenantPage, TopUp
+from gateway.omi.resilience import Resilience
+from gateway.omi.retry import RetryPolicy
 
 __all__ = ["OmiClient"]
 
@@ -36,12 +39,24 @@ class OmiClient:
     whose ``base_url`` is the upstream. ``authorization`` is the caller's
     ``Authorization`` header, forwarded to OMI unchanged: the gateway holds no OMI
     credentials of its own. Every failure raises a ``gateway.omi.errors.OmiError``.
+
+    ``retry`` and ``breaker`` (the app passes both; None: one attempt, no breaker) and
+    the request's deadline (``gateway.omi.deadline``) govern every call: see
+    ``gateway.omi.resilience``. ``breaker`` stays readable for metrics.
     """
 
-    __slots__ = ("_http",)
+    __slots__ = ("_http", "_resilience", "breaker")
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self._http = http
+        self.breaker = breaker
+        self._resilience = Resilience(timeout=http.timeout, retry=retry, breaker=breaker)
 
     async def authenticate(self, api_key: str) -> AccessToken:
         """Exchange an API key for an access token (``GET /api/auth``)."""
@@ -122,14 +137,24 @@ class OmiClient:
                 headers = {b"Authorization": authorization.encode("latin-1")}
             except UnicodeEncodeError:
                 raise NotAuthenticated("the Authorization header is not valid") from None
-        try:
-            response = await self._http.request(
-                operation.method, operation.path, params=params, json=json, headers=headers
-            )
-        except httpx.RequestError as exc:
-            # ``from None``: httpx's messages and request can carry the URL and token.
-            raise transport_failure(exc) from None
-        return open_envelope(response, operation, (authorization, secret))
+
+        async def attempt(limits: httpx.Timeout | None) -> Reply:
+            try:
+                response = await self._http.request(
+                    operation.method,
+                    operation.path,
+                    params=params,
+                    json=json,
+                    headers=headers,
+                    timeout=httpx.USE_CLIENT_DEFAULT if limits is None else limits,
+                )
+            except httpx.RequestError as exc:
+                # ``from None``: httpx's messages and request can carry the URL and token.
+                raise transport_failure(exc) from None
+            return open_envelope(response, operation, (authorization, secret))
+
+        # Retries (never of a write OMI may have received), deadline, breaker.
+        return await self._resilience.run(operation, attempt)
 
 
 def _shape_failure(exc: ShapeError, reply: Reply) -> ProtocolError:

@@ -19,7 +19,9 @@
     └── UpstreamFailure            no usable answer; .maybe_sent says whether OMI may have
         │                          received (and acted on) the request
         ├── UpstreamUnavailable    connect error, connection dropped, HTTP 5xx
-        ├── UpstreamTimeout        no answer in time
+        ├── UpstreamTimeout        no answer in time (or the request's deadline passed)
+        ├── UpstreamBusy           no connection to OMI free in time (the gateway's own
+        │                          bound on concurrent calls); never sent
         └── ProtocolError          an answer that is not OMI's envelope (non-JSON, wrong shape)
 
 Messages never contain the upstream URL, the caller's token, or request bodies.
@@ -40,6 +42,7 @@ __all__ = [
     "ProtocolError",
     "RateLimited",
     "UnknownOmiCode",
+    "UpstreamBusy",
     "UpstreamFailure",
     "UpstreamTimeout",
     "UpstreamUnavailable",
@@ -148,6 +151,14 @@ class UpstreamUnavailable(UpstreamFailure):
 
 class UpstreamTimeout(UpstreamFailure):
     """OMI did not answer in time."""
+
+
+class UpstreamBusy(UpstreamFailure):
+    """Every connection to OMI stayed busy past the bounded wait; nothing was sent.
+
+    The gateway bounds its concurrent calls to OMI (the pool size) and how long a call
+    waits for a free connection, so that a burst fails fast instead of queueing.
+    """
 
 
 class ProtocolError(UpstreamFailure):

@@ -4,7 +4,8 @@ Reads (``tenant/info``, ``tenant/list``) may be retried on a connect error, a dr
 connection, and HTTP 502, 503 and 504. Writes (``tenant/add``, ``update_balance``) move
 state, and a top-up moves money: they are retried only when the request provably never
 left (the connection failed before anything was sent). Delays grow exponentially with
-full jitter, and a retry is made only if it fits before the request's deadline.
+full jitter, and a retry is made only if it fits before the request's deadline. An
+open circuit and a full connection pool (``UpstreamBusy``) are never retried.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from dataclasses import dataclass
 
 from gateway.omi.breaker import CircuitOpen
-from gateway.omi.errors import OmiError, UpstreamFailure, UpstreamUnavailable
+from gateway.omi.errors import OmiError, UpstreamBusy, UpstreamFailure, UpstreamUnavailable
 
 __all__ = ["RETRYABLE_STATUSES", "RetryPolicy"]
 
@@ -32,7 +33,8 @@ class RetryPolicy:
         """True when ``error`` on attempt ``attempt`` (0-based) allows another attempt."""
         if attempt >= self.retries or not isinstance(error, UpstreamFailure):
             return False
-        if isinstance(error, CircuitOpen):
+        # Both mean "not now" by design: a retry would only add to the load.
+        if isinstance(error, CircuitOpen | UpstreamBusy):
             return False
         if not error.maybe_sent:
             return True

@@ -10,6 +10,7 @@ import pytest
 from gateway.omi import (
     OmiClient,
     ProtocolError,
+    UpstreamBusy,
     UpstreamFailure,
     UpstreamTimeout,
     UpstreamUnavailable,
@@ -20,7 +21,7 @@ from tests.servers import free_port
 CASES: list[tuple[type[httpx.RequestError], type[UpstreamFailure], bool]] = [
     (httpx.ConnectError, UpstreamUnavailable, False),
     (httpx.ConnectTimeout, UpstreamTimeout, False),
-    (httpx.PoolTimeout, UpstreamTimeout, False),
+    (httpx.PoolTimeout, UpstreamBusy, False),
     (httpx.UnsupportedProtocol, UpstreamUnavailable, False),
     (httpx.ProxyError, UpstreamUnavailable, False),
     (httpx.LocalProtocolError, ProtocolError, False),
