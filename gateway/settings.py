@@ -15,9 +15,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gateway.cache import CacheConfig, open_backend
+from gateway.edge.config import EdgeConfig, parse_origins
 
 __all__ = [
     "CACHE_OPTIONS",
+    "EDGE_OPTIONS",
     "ENV_PREFIX",
     "LOG_FORMATS",
     "LOG_LEVELS",
@@ -65,7 +67,7 @@ OPTIONS: tuple[Option, ...] = (
         "--sandbox-activation-delay",
         "seconds until a new sandbox tenant activates: N or MIN-MAX",
     ),
-    Option("dev", "--dev", "development mode (no effect yet; reserved for hardening)"),
+    Option("dev", "--dev", "development mode: introspection and field suggestions on"),
     Option("connect_timeout", "--connect-timeout", "seconds to connect to OMI"),
     Option("read_timeout", "--read-timeout", "seconds to wait for OMI's answer"),
     Option("pool_timeout", "--pool-timeout", "seconds to wait for a free upstream connection"),
@@ -108,6 +110,18 @@ RESILIENCE_OPTIONS: tuple[Option, ...] = (
     Option("idempotency_wait", "", "seconds a repeat waits for the first request with its key"),
 )
 
+# Hostile input (issue 5): environment only, documented in the README's "Limits and
+# security" section.
+EDGE_OPTIONS: tuple[Option, ...] = (
+    Option("max_depth", "", "deepest selection nesting a query may have"),
+    Option("max_aliases", "", "aliases a document may use"),
+    Option("max_tokens", "", "tokens a document may have (checked while parsing)"),
+    Option("max_document_chars", "", "characters a document may have (checked before parsing)"),
+    Option("max_body_bytes", "", "bytes a request body may have (413 above)"),
+    Option("max_batch", "", "operations a batch (JSON array body) may hold; 0: batching off"),
+    Option("cors_origins", "", "comma-separated origins allowed cross-site (none by default)"),
+)
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -144,6 +158,13 @@ class Settings:
     breaker_cool_down: float = 10.0
     idempotency_ttl: float = 86_400.0
     idempotency_wait: float = 5.0
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_document_chars: int = 10_000
+    max_body_bytes: int = 65_536
+    max_batch: int = 10
+    cors_origins: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("port", "sandbox_port"):
@@ -186,6 +207,10 @@ class Settings:
         if not all(math.isfinite(v) for v in (self.cache_ttl, self.cache_max_stale)):
             raise SettingsError("cache_ttl and cache_max_stale: must be finite numbers of seconds")
         try:
+            self.edge_config()
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        try:
             self.cache_config()
             open_backend(self.cache_url)  # connects to nothing; checks the URL
         except ValueError as exc:  # the message names no password (describe_url)
@@ -200,6 +225,19 @@ class Settings:
             prefix=self.cache_prefix,
         )
 
+    def edge_config(self) -> EdgeConfig:
+        """The limits at the GraphQL endpoint; introspection is open in dev or sandbox mode."""
+        return EdgeConfig(
+            max_depth=self.max_depth,
+            max_aliases=self.max_aliases,
+            max_tokens=self.max_tokens,
+            max_document_chars=self.max_document_chars,
+            max_body_bytes=self.max_body_bytes,
+            max_batch=self.max_batch,
+            cors_origins=parse_origins(self.cors_origins),
+            open_schema=self.dev or self.uses_sandbox,
+        )
+
     @property
     def uses_sandbox(self) -> bool:
         """True when the embedded sandbox must be started (the default without a URL).
@@ -212,7 +250,7 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
         values: dict[str, Any] = {}
-        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS + RESILIENCE_OPTIONS:
+        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS + RESILIENCE_OPTIONS + EDGE_OPTIONS:
             raw = environ.get(option.env)
             if raw is not None:
                 values[option.field] = _parse(option, raw.strip())

@@ -157,7 +157,8 @@ async def _serve(settings: Settings) -> int:
             sandbox_url = _local_url(settings.host, settings.sandbox_port)
             token = await _demo_token(sandbox_url)
             banner = sandbox.startup_banner(sandbox_app)
-            settings = dataclasses.replace(settings, upstream=sandbox_url)
+            # Still sandbox mode (introspection for GraphiQL), now with the sandbox's URL.
+            settings = dataclasses.replace(settings, upstream=sandbox_url, sandbox=True)
             ide = IdeDefaults(query=EXAMPLE_OPERATION, headers={"Authorization": f"Bearer {token}"})
         gateway = _server(create_app(settings, ide=ide), settings, settings.port)
         servers.append(gateway)
