@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.cache import DetailCache
+from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
 from gateway.omi import OmiClient
 from gateway.schema import Context, build_schema
 from gateway.schema.context import bearer_header
@@ -86,11 +88,20 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def readyz(request: Request) -> Response:
+    """200 when OMI and the cache answer, else 503 saying which did not."""
+    probe: ReadinessProbe = request.app.state.readiness
+    return await probe.endpoint(request)
+
+
 def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlette:
     """The gateway as an ASGI app; the upstream client lives for the app's lifespan."""
     upstream = settings.upstream
     if upstream is None:
         raise SettingsError("create_app needs an upstream URL (serve starts the sandbox first)")
+
+    # Metrics and tracing (issue 6): OTEL_* and PROMETHEUS_MULTIPROC_DIR are read here.
+    telemetry = Telemetry.from_environ(os.environ, metrics=settings.metrics)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -104,23 +115,36 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
         )
-        async with httpx.AsyncClient(base_url=upstream, timeout=timeout, limits=limits) as http:
+        # Observed: upstream metrics, spans, X-Request-ID and traceparent on each call.
+        wire = telemetry.transport(httpx.AsyncHTTPTransport(limits=limits))
+        async with httpx.AsyncClient(base_url=upstream, timeout=timeout, transport=wire) as http:
             app.state.omi = OmiClient(http)
             # The detail cache lives in the schema's Context, not in OmiClient:
             # gateway.cache imports gateway.omi.
             cache = app.state.cache = DetailCache(settings.cache_config())
+            app.state.readiness = ReadinessProbe(
+                upstream,
+                timeout=settings.readiness_timeout,
+                cache_check=redis_ping(cache.backend.cache),
+            )
             try:
                 yield
             finally:
+                await app.state.readiness.aclose()
                 await cache.close()
+                telemetry.close()
 
     ide_html, ide_routes = _graphiql(ide)
-    view = GatewayView(build_schema(cache_status=settings.cache_debug), ide_html=ide_html)
+    schema = observe_schema(build_schema(cache_status=settings.cache_debug))
+    view = GatewayView(schema, ide_html=ide_html)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        *telemetry.routes(),
         *ide_routes,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, debug=False)
+    middleware = [telemetry.middleware()]  # outermost: refused requests are logged too
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=False)
     app.state.settings = settings
     return app

@@ -1,4 +1,5 @@
-"""The GraphQL side of the request record: operation name and type, and error codes.
+"""The GraphQL side of the request record: operation name and type, error codes, and
+how the detail cache answered.
 
 ``OperationRecorder`` is a Strawberry schema extension; ``observe_schema`` puts it first
 in the schema's extensions, so its ``on_operation`` exits last and reads the errors
@@ -13,7 +14,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from gateway.observability.record import note_errors, note_operation
+from gateway.observability.record import note_cache, note_errors, note_operation
 
 __all__ = ["UNCODED", "OperationRecorder", "error_codes", "observe_schema"]
 
@@ -49,6 +50,12 @@ class OperationRecorder(SchemaExtension):
         note_operation(name, operation_type or "unknown")
         result = context.result
         note_errors(error_codes(getattr(result, "errors", None)))
+        # The detail cache's reads are kept on the schema's Context (``cache_reads``,
+        # each with a ``state``): read by shape, so this module needs no schema import.
+        for read in getattr(context.context, "cache_reads", None) or ():
+            state = getattr(read, "state", None)
+            if state is not None:
+                note_cache(str(state.value).lower())
 
 
 def observe_schema(schema: strawberry.Schema) -> strawberry.Schema:
