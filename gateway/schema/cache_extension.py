@@ -8,14 +8,14 @@
   says how the request's detail reads were answered, worst first: STALE, MISS, BYPASS
   or HIT (absent when nothing was read), and ``extensions.cacheReads`` counts each state.
 
-The reads come from ``Context.cache_reads``; this extension is also where they are
-handed to the request's accounting (``note_reads``).
+The reads come from ``Context.cache_reads`` (the observability extension counts the same
+list for the request's log line and metrics).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
@@ -52,26 +52,16 @@ def cache_extensions(reads: list[CacheRead], *, status: bool) -> dict[str, Any]:
 class CacheExtension(SchemaExtension):
     """Adds the cache's ``extensions`` to each response; see the module docstring.
 
-    ``note_reads``, when given, receives the request's reads once the operation has run
-    (the hook for per-request accounting: logs and metrics).
+    ``status``: also say how the detail reads were answered (debug).
     """
 
-    def __init__(
-        self,
-        *,
-        status: bool = False,
-        note_reads: Callable[[list[CacheRead]], None] | None = None,
-    ) -> None:
+    def __init__(self, *, status: bool = False) -> None:
         super().__init__()
         self.status = status
-        self.note_reads = note_reads
 
     def get_results(self) -> dict[str, Any]:
         """The cache ``extensions`` of this response (empty when nothing to say)."""
         context = self.execution_context.context
         if not isinstance(context, Context):
             return {}
-        reads = context.cache_reads
-        if self.note_reads is not None and reads:
-            self.note_reads(list(reads))
-        return cache_extensions(reads, status=self.status)
+        return cache_extensions(context.cache_reads, status=self.status)
