@@ -66,7 +66,9 @@ class TextFormatter(logging.Formatter):
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object a line: ``ts``, ``level``, ``logger``, ``message``, the fields."""
+    """One JSON object a line: ``ts``, ``level``, ``logger``, ``message``, ``pid``, the
+    fields.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as compact JSON, redacted."""
@@ -75,6 +77,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # tells workers apart
         }
         data.update(_extra(record))
         if record.exc_info:
