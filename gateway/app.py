@@ -16,8 +16,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from gateway.cache import DetailCache
+from gateway.idempotency import IdempotencyStore
 from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
-from gateway.omi import OmiClient
+from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
+from gateway.omi.deadline import start_deadline
 from gateway.schema import Context, build_schema
 from gateway.schema.context import bearer_header
 from gateway.settings import Settings, SettingsError
@@ -60,7 +62,14 @@ class GatewayView(GraphQL[Context, None]):
         omi: OmiClient = request.app.state.omi
         cache: DetailCache = request.app.state.cache
         authorization = bearer_header(request.headers.get("authorization"))
-        return Context(omi=omi, authorization=authorization, cache=cache)
+        # The request's overall deadline for its calls to OMI (gateway.omi.deadline).
+        start_deadline(request.app.state.settings.request_timeout)
+        return Context(
+            omi=omi,
+            authorization=authorization,
+            cache=cache,
+            idempotency=request.app.state.idempotency,
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """The local GraphiQL page when available, else Strawberry's own."""
@@ -118,10 +127,25 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
         # Observed: upstream metrics, spans, X-Request-ID and traceparent on each call.
         wire = telemetry.transport(httpx.AsyncHTTPTransport(limits=limits))
         async with httpx.AsyncClient(base_url=upstream, timeout=timeout, transport=wire) as http:
-            app.state.omi = OmiClient(http)
+            # Retries, breaker and deadline: gateway.omi.resilience (issue 5).
+            breaker = CircuitBreaker(
+                failure_threshold=settings.breaker_threshold,
+                cool_down=settings.breaker_cool_down,
+                on_change=telemetry.metrics.on_breaker_change if telemetry.metrics else None,
+            )
+            retry = RetryPolicy(retries=settings.retries)
+            app.state.omi = OmiClient(http, retry=retry, breaker=breaker)
             # The detail cache lives in the schema's Context, not in OmiClient:
             # gateway.cache imports gateway.omi.
             cache = app.state.cache = DetailCache(settings.cache_config())
+            # Idempotency records share the cache's backend (closed with it).
+            app.state.idempotency = IdempotencyStore(
+                cache.backend,
+                prefix=settings.cache_prefix,
+                ttl=settings.idempotency_ttl,
+                wait=settings.idempotency_wait,
+                stale_after=settings.request_timeout + 5.0,
+            )
             app.state.readiness = ReadinessProbe(
                 upstream,
                 timeout=settings.readiness_timeout,

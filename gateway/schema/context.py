@@ -9,6 +9,7 @@ from functools import partial
 from strawberry.dataloader import DataLoader
 
 from gateway.cache import CacheRead, DetailCache, scope_for
+from gateway.idempotency import IdempotencyStore
 from gateway.omi import NotFound, OmiClient, Tenant
 from gateway.schema.errors import unauthenticated
 
@@ -39,6 +40,8 @@ class Context:
     omi: OmiClient
     authorization: str | None
     cache: DetailCache | None = None
+    # Idempotency keys of writes (None: keys are accepted and ignored, as in unit tests).
+    idempotency: IdempotencyStore | None = None
     cache_reads: list[CacheRead] = field(default_factory=list)
     tenants: DataLoader[str, Tenant | None] = field(init=False)
 

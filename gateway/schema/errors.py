@@ -17,6 +17,7 @@ import strawberry
 from graphql import GraphQLError
 
 from gateway.omi import errors as omi
+from gateway.omi.breaker import CircuitOpen
 
 __all__ = [
     "FAILURES",
@@ -56,6 +57,22 @@ class ErrorCode(Enum):
     )
     TOP_UP_DENIED = strawberry.enum_value(
         "TOP_UP_DENIED", description="OMI refused the top-up (e.g. not one of your tenants)."
+    )
+    TOP_UP_OUTCOME_UNKNOWN = strawberry.enum_value(
+        "TOP_UP_OUTCOME_UNKNOWN",
+        description="The top-up reached OMI but no answer came back: the money may have moved.",
+    )
+    TENANT_CREATION_OUTCOME_UNKNOWN = strawberry.enum_value(
+        "TENANT_CREATION_OUTCOME_UNKNOWN",
+        description="The creation reached OMI but no answer came back: the tenant may exist.",
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_REUSED",
+        description="The idempotency key was already used with a different input.",
+    )
+    IDEMPOTENCY_KEY_IN_PROGRESS = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_IN_PROGRESS",
+        description="A request with this idempotency key is still running; ask again shortly.",
     )
 
 
@@ -133,6 +150,8 @@ class Failure(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+    UPSTREAM_BUSY = "UPSTREAM_BUSY"
+    IDEMPOTENCY_UNAVAILABLE = "IDEMPOTENCY_UNAVAILABLE"
     UPSTREAM_ERROR = "UPSTREAM_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
     BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -172,6 +191,14 @@ FAILURES: dict[type[omi.OmiError], tuple[Failure, str]] = {
     omi.OperationFailed: (Failure.UPSTREAM_ERROR, "OMI failed to carry out the operation."),
     omi.UnknownOmiCode: (Failure.UPSTREAM_ERROR, "OMI answered with an unknown error."),
     omi.UpstreamTimeout: (Failure.UPSTREAM_TIMEOUT, "OMI did not answer in time."),
+    omi.UpstreamBusy: (
+        Failure.UPSTREAM_BUSY,
+        "Too many calls to OMI are in flight; nothing was sent. Retry shortly.",
+    ),
+    CircuitOpen: (
+        Failure.UPSTREAM_UNAVAILABLE,
+        "OMI is failing; calls to it are paused for a few seconds. Nothing was sent.",
+    ),
     omi.ProtocolError: (Failure.UPSTREAM_ERROR, "OMI's answer could not be read."),
     omi.UpstreamUnavailable: (Failure.UPSTREAM_UNAVAILABLE, "OMI cannot be reached."),
     omi.OmiError: (Failure.UPSTREAM_ERROR, "The call to OMI failed."),
@@ -229,6 +256,12 @@ def _outcome(trigger: str, raises: type[omi.OmiError]) -> str:
         return f"`TopUpDenied` (topUp); elsewhere `{failure}`"
     if issubclass(raises, omi.NotFound):
         return f"`tenant`: null; `TopUpDenied` (topUp); elsewhere `{failure}`"
+    if issubclass(raises, omi.UpstreamFailure):
+        # Sent (maybe) but unanswered: a write's outcome is unknown, and is said so.
+        return (
+            f"`{failure}`; a write that may have reached OMI: `TopUpOutcomeUnknown`, "
+            "`TenantCreationOutcomeUnknown`"
+        )
     return f"`{failure}`"
 
 

@@ -143,9 +143,11 @@ def _http_404(gql: Gql, fault: Fault) -> None:
 
 
 def _unavailable(gql: Gql, fault: Fault) -> None:
-    fault(endpoint="tenant/list", http_status=503, times=1)
+    # A read is retried twice on a 503 or a drop (tests/e2e/test_resilience.py): all
+    # three attempts must fail for the client to see the error.
+    fault(endpoint="tenant/list", http_status=503, times=3)
     _error(gql(LIST), "UPSTREAM_UNAVAILABLE")
-    fault(endpoint="tenant/list", mode="drop", times=1)
+    fault(endpoint="tenant/list", mode="drop", times=3)
     _error(gql(LIST), "UPSTREAM_UNAVAILABLE")
     # Nothing listens on the upstream's port: a connect error.
     dead = f"http://127.0.0.1:{free_port()}"
