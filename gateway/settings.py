@@ -26,6 +26,7 @@ __all__ = [
     "OPS_OPTIONS",
     "OPTIONS",
     "RESILIENCE_OPTIONS",
+    "SPEED_OPTIONS",
     "Option",
     "Settings",
     "SettingsError",
@@ -122,6 +123,15 @@ EDGE_OPTIONS: tuple[Option, ...] = (
     Option("cors_origins", "", "comma-separated origins allowed cross-site (none by default)"),
 )
 
+# The response cache (issue 7): environment only, documented with the cache's variables.
+SPEED_OPTIONS: tuple[Option, ...] = (
+    Option(
+        "response_cache_ttl",
+        "",
+        "seconds a cacheable query's whole answer is kept (at most the detail's); 0 turns it off",
+    ),
+)
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -165,6 +175,7 @@ class Settings:
     max_body_bytes: int = 65_536
     max_batch: int = 10
     cors_origins: str | None = None
+    response_cache_ttl: float = 60.0
 
     def __post_init__(self) -> None:
         for name in ("port", "sandbox_port"):
@@ -202,6 +213,8 @@ class Settings:
             raise SettingsError("idempotency_wait: must be a number of seconds, 0 or more")
         if not 0 <= self.retries <= 10 or self.breaker_threshold < 0:
             raise SettingsError("retries: 0 to 10; breaker_threshold: 0 (off) or more")
+        if not 0 <= self.response_cache_ttl < math.inf:
+            raise SettingsError("response_cache_ttl: must be a number of seconds, 0 or more")
         if not self.cache_prefix:
             raise SettingsError("cache_prefix: must not be empty")
         if not all(math.isfinite(v) for v in (self.cache_ttl, self.cache_max_stale)):
@@ -250,7 +263,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``OMI_GATEWAY_*`` variables; defaults for those not set."""
         values: dict[str, Any] = {}
-        for option in OPTIONS + CACHE_OPTIONS + OPS_OPTIONS + RESILIENCE_OPTIONS + EDGE_OPTIONS:
+        every = OPTIONS + CACHE_OPTIONS + OPS_OPTIONS + RESILIENCE_OPTIONS + EDGE_OPTIONS
+        for option in every + SPEED_OPTIONS:
             raw = environ.get(option.env)
             if raw is not None:
                 values[option.field] = _parse(option, raw.strip())

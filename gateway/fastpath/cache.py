@@ -1,0 +1,236 @@
+"""``ResponseCache``: whole GraphQL responses answered from memory, in front of Strawberry.
+
+An ASGI wrapper around the GraphQL view. For a request it may answer (see
+``gateway.fastpath.request``) from a caller with a bearer ``Authorization`` header:
+
+1. the key is a SHA-256 of the caller's scope (``scope_for``, the detail cache's),
+   the scope's current generation (``DetailCache.generation``; when the cache cannot
+   say, nothing is cached) and the body's canonical form;
+2. a stored answer under that key is sent as it was prepared: no parsing, no
+   validation, no execution, no upstream call;
+3. otherwise the view runs as usual and its answer is kept when the probe
+   (``gateway.fastpath.probe``) found a cacheable query and the final body is a 200
+   without ``errors`` and without a stale marker (``extensions.cache``).
+
+A write through the gateway bumps the scope's generation (the detail cache's
+``invalidate``), so the next read computes a new key and misses: the same rule, in
+every replica sharing the cache's Redis, as the detail cache. Bodies are kept in this
+process's memory (``ResponseStore``). With ``debug`` on, answers carry
+``X-Response-Cache: HIT|MISS|BYPASS`` and a stored answer says ``cacheStatus: HIT``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.cache import DetailCache, scope_for
+from gateway.fastpath.probe import Capture, capturing
+from gateway.fastpath.request import MAX_BODY_BYTES, canonical_body, may_answer
+from gateway.fastpath.store import ResponseStore, StoredResponse
+from gateway.observability.record import note_operation
+
+__all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
+
+DEBUG_HEADER = "X-Response-Cache"
+_JSON = b"application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseCacheConfig:
+    """``ttl``: the longest an answer is kept (0: off; never longer than the detail
+    cache's own ``ttl``); ``debug``: say HIT/MISS/BYPASS; store bounds.
+    """
+
+    ttl: float = 60.0
+    debug: bool = False
+    max_entries: int = 10_000
+    max_bytes: int = 32 * 1024 * 1024
+
+
+class ResponseCache:
+    """The ASGI wrapper (see the module docstring); ``bind`` it to the app's detail
+    cache in the lifespan. Unbound, or with a ttl of 0, it passes every request through.
+    """
+
+    def __init__(self, app: ASGIApp, config: ResponseCacheConfig | None = None) -> None:
+        self.app = app
+        self.config = config or ResponseCacheConfig()
+        self.store = ResponseStore(
+            max_entries=self.config.max_entries, max_bytes=self.config.max_bytes
+        )
+        self._detail: DetailCache | None = None
+        self._debug = [(DEBUG_HEADER.lower().encode(), b"")] if self.config.debug else []
+
+    def bind(self, detail: DetailCache | None) -> None:
+        """Use ``detail``'s scopes and generations (None: pass everything through)."""
+        self._detail = detail
+        self.store.clear()
+
+    @property
+    def enabled(self) -> bool:
+        """True when answers may be cached: bound to an enabled detail cache, ttl > 0."""
+        detail = self._detail
+        return detail is not None and detail.enabled and self.config.ttl > 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer from the cache, or run the view (and keep its answer if allowed)."""
+        detail = self._detail
+        if scope["type"] != "http" or not self.enabled or not may_answer(scope):
+            await self.app(scope, receive, send)
+            return
+        assert detail is not None
+        authorization = _bearer(scope)
+        body, complete, other = await _read_body(receive)
+        replay = _replay(body, complete, other, receive)
+        canonical = canonical_body(body) if complete and authorization is not None else None
+        if canonical is None or authorization is None:
+            await self._through(scope, replay, send, "BYPASS")
+            return
+        caller = scope_for(authorization)
+        generation = await detail.generation(caller)
+        if generation is None:  # the cache cannot say what is current: keep nothing
+            await self._through(scope, replay, send, "BYPASS")
+            return
+        key = _key(caller, generation, canonical)
+        stored = self.store.get(key)
+        if stored is not None:
+            await self._answer(stored, send)
+            return
+        await self._miss(key, detail, scope, replay, send)
+
+    async def _answer(self, stored: StoredResponse, send: Send) -> None:
+        note_operation(stored.operation_name, "query")
+        headers = [(b"content-type", _JSON), (b"content-length", stored.content_length)]
+        if self._debug:
+            headers.append((b"x-response-cache", b"HIT"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": stored.body})
+
+    async def _through(self, scope: Scope, receive: Receive, send: Send, state: str) -> None:
+        await self.app(scope, receive, self._marked(send, state) if self._debug else send)
+
+    async def _miss(
+        self, key: bytes, detail: DetailCache, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        capture = Capture(detail.config)
+        status = 0
+        chunks: list[bytes] = []
+        streaming_ok = True
+
+        async def keep(message: Message) -> None:
+            nonlocal status, streaming_ok
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            else:
+                streaming_ok = False
+            await send(message)
+
+        token = capturing.set(capture)
+        try:
+            downstream = self._marked(keep, "MISS") if self._debug else keep
+            await self.app(scope, receive, downstream)
+        finally:
+            capturing.reset(token)
+        ttl = min(capture.ttl, self.config.ttl)
+        if status != 200 or ttl <= 0 or not streaming_ok:
+            return
+        prepared = self._prepared(b"".join(chunks))
+        if prepared is not None:
+            self.store.put(key, prepared, ttl, capture.operation_name)
+
+    def _prepared(self, body: bytes) -> bytes | None:
+        """The bytes to answer later, or None when this answer must not be kept."""
+        try:
+            answer: Any = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(answer, dict) or "errors" in answer or "data" not in answer:
+            return None
+        extensions = answer.get("extensions")
+        if isinstance(extensions, dict) and "cache" in extensions:
+            return None  # a stale answer (OMI was failing): never kept
+        if self._debug and isinstance(extensions, dict) and "cacheStatus" in extensions:
+            # Answered again from here, every read is a hit: say so.
+            reads = extensions.get("cacheReads")
+            total = sum(reads.values()) if isinstance(reads, dict) else 0
+            extensions["cacheStatus"] = "HIT"
+            extensions["cacheReads"] = {"STALE": 0, "MISS": 0, "BYPASS": 0, "HIT": total}
+            return json.dumps(answer, separators=(",", ":")).encode()
+        return body
+
+    def _marked(self, send: Send, state: str) -> Send:
+        value = state.encode("ascii")
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), (b"x-response-cache", value)]
+            await send(message)
+
+        return marked
+
+
+def _bearer(scope: Scope) -> str | None:
+    """The whole ``Authorization`` header when it is ``Bearer <token>`` (as the schema's
+    context reads it), else None.
+    """
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            text: str = value.decode("latin-1")
+            scheme, _, token = text.strip().partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return text
+            return None
+    return None
+
+
+def _key(scope: str, generation: str, canonical: bytes) -> bytes:
+    digest = hashlib.sha256(scope.encode("ascii"))
+    digest.update(b"\0")
+    digest.update(generation.encode("utf-8", "replace"))
+    digest.update(b"\0")
+    digest.update(canonical)
+    return digest.digest()
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool, Message | None]:
+    """The request body as far as ``MAX_BODY_BYTES``: ``(body, complete, other)``.
+
+    Incomplete when the body is longer than that (the rest is still to be received) or
+    when another message (a disconnect, ``other``) came first: the cache steps aside.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False, message
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), True, None
+        if size > MAX_BODY_BYTES:
+            return b"".join(chunks), False, None
+
+
+def _replay(body: bytes, complete: bool, other: Message | None, receive: Receive) -> Receive:
+    """A ``receive`` that gives the view what was already read, then the rest."""
+    pending: list[Message] = [
+        {"type": "http.request", "body": body, "more_body": not complete and other is None}
+    ]
+    if other is not None:
+        pending.append(other)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay

@@ -1,0 +1,75 @@
+"""Which HTTP requests the response cache may answer, and their canonical form.
+
+Only a ``POST`` whose body is one JSON object with a ``query`` string, optional
+``variables`` (an object) and ``operationName`` (a string), and nothing else (no
+``extensions``: persisted queries and the like go to Strawberry). The canonical form
+is that triple as compact JSON with sorted keys, so key order and white space in the
+body do not matter, while any difference in the query text, a variable or the
+operation name does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import Scope
+
+__all__ = ["MAX_BODY_BYTES", "canonical_body", "may_answer"]
+
+# Larger bodies are never answered from the cache (they pass through untouched).
+MAX_BODY_BYTES = 64 * 1024
+
+_ALLOWED_KEYS = frozenset({"query", "variables", "operationName"})
+# Streaming answers (incremental delivery, subscriptions over SSE) are never cached.
+_STREAMING = (b"multipart/", b"text/event-stream")
+
+
+def may_answer(scope: Scope) -> bool:
+    """True for a JSON ``POST`` that does not ask for a streamed answer and whose
+    declared length (if any) is within ``MAX_BODY_BYTES``.
+    """
+    if scope["method"] != "POST":
+        return False
+    json_body = False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            json_body = value.split(b";", 1)[0].strip().lower() == b"application/json"
+        elif name == b"accept":
+            lowered = value.lower()
+            if any(kind in lowered for kind in _STREAMING):
+                return False
+        elif name == b"content-length":
+            try:
+                if int(value) > MAX_BODY_BYTES:
+                    return False
+            except ValueError:
+                return False
+    return json_body
+
+
+def canonical_body(body: bytes) -> bytes | None:
+    """The canonical form of a GraphQL request body, or None when the cache must not
+    answer it (not one operation of the accepted shape, or not JSON at all).
+    """
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not data.keys() <= _ALLOWED_KEYS:
+        return None
+    query = data.get("query")
+    variables = data.get("variables")
+    name = data.get("operationName")
+    if not isinstance(query, str) or not query:
+        return None
+    if variables is not None and not isinstance(variables, dict):
+        return None
+    if name is not None and not isinstance(name, str):
+        return None
+    # {} and null variables mean the same to GraphQL; so do a missing and a null name.
+    canonical = [query, variables or None, name]
+    try:
+        return json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()
+    except (ValueError, TypeError, RecursionError):
+        return None
