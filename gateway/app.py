@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -13,9 +14,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from gateway.cache import DetailCache
+from gateway.edge.stack import EXCEPTION_HANDLERS, edge_middleware
+from gateway.edge.view import EdgeGraphQL
 from gateway.idempotency import IdempotencyStore
 from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
 from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
@@ -46,11 +48,13 @@ class IdeDefaults:
     headers: Mapping[str, str] | None = None
 
 
-class GatewayView(GraphQL[Context, None]):
-    """Strawberry's ASGI view with a typed context and the locally served GraphiQL."""
+class GatewayView(EdgeGraphQL):
+    """Strawberry's ASGI view (hardened, typed refusals) with a typed context and the
+    locally served GraphiQL.
+    """
 
-    def __init__(self, *args: object, ide_html: str | None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, ide_html: str | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self._ide_html = ide_html
 
     async def get_context(
@@ -159,8 +163,9 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
                 telemetry.close()
 
     ide_html, ide_routes = _graphiql(ide)
-    schema = observe_schema(build_schema(cache_status=settings.cache_debug))
-    view = GatewayView(schema, ide_html=ide_html)
+    edge = settings.edge_config()
+    schema = observe_schema(build_schema(cache_status=settings.cache_debug, edge=edge))
+    view = GatewayView(schema, ide_html=ide_html, edge=edge)
     routes: list[BaseRoute] = [
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
@@ -168,7 +173,14 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
         *telemetry.routes(),
         *ide_routes,
     ]
-    middleware = [telemetry.middleware()]  # outermost: refused requests are logged too
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan, debug=False)
+    # Outermost first: refused requests are logged too; then CORS, body size, CSRF.
+    middleware = [telemetry.middleware(), *edge_middleware(edge)]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        debug=False,
+        exception_handlers=EXCEPTION_HANDLERS,  # a crash outside GraphQL: JSON 500
+    )
     app.state.settings = settings
     return app

@@ -43,6 +43,7 @@ __all__ = [
     "batching",
     "code_errors",
     "internal_error",
+    "log_unexpected",
     "schema_guards",
     "strip_suggestions",
 ]
@@ -109,27 +110,28 @@ def code_errors(errors: list[GraphQLError], *, hide_suggestions: bool) -> list[G
     return [error if _code(error) else _classify(error, hide_suggestions) for error in errors]
 
 
+def log_unexpected(error: GraphQLError) -> None:
+    """Log an error that will be masked: its message, place, request id and trace."""
+    where = ".".join(str(key) for key in error.path) if error.path else "-"
+    logger.error(
+        "unexpected error at %s (request_id=%s): %s",
+        where,
+        current_request_id(),
+        error.message,
+        exc_info=error.original_error,
+    )
+
+
 def _classify(error: GraphQLError, hide: bool) -> GraphQLError:
     """A code for an error that reached the result without one."""
     if error.path is not None:
         # A field failed without a coded cause (e.g. a null in a non-null field): a bug.
-        logger.error(
-            "unexpected GraphQL error at %s (request_id=%s): %s",
-            ".".join(str(key) for key in error.path),
-            current_request_id(),
-            error.message,
-            exc_info=error.original_error,
-        )
+        log_unexpected(error)
         return internal_error(error)
     if error.message.startswith(("Variable '$", "Expected value of type")):
         return _with(error, BAD_USER_INPUT, hide=hide)
     if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
-        logger.error(
-            "unexpected error (request_id=%s): %s",
-            current_request_id(),
-            error.message,
-            exc_info=error.original_error,
-        )
+        log_unexpected(error)
         return internal_error(error)
     if error.message.startswith("Syntax Error"):
         return _with(error, PARSE_FAILED, hide=hide)
@@ -141,17 +143,14 @@ class ErrorCodes(SchemaExtension):
 
     def __init__(self, *, hide_suggestions: bool = True) -> None:
         self.hide = hide_suggestions
+        self._invalid: set[int] = set()
 
     def on_validate(self) -> Iterator[None]:
-        """Validation errors (limits and introspection included) are VALIDATION_FAILED."""
+        """Remember validation's errors (limits and introspection included)."""
         yield
-        context = self.execution_context
-        errors = context.pre_execution_errors
-        if errors:
-            context.pre_execution_errors = [
-                error if _code(error) else _with(error, VALIDATION_FAILED, hide=self.hide)
-                for error in errors
-            ]
+        # Strawberry returns this very list; it may be the validation cache's own, so
+        # it is not changed here but recognised (by identity) in ``on_operation``.
+        self._invalid = {id(error) for error in self.execution_context.pre_execution_errors or ()}
 
     def on_operation(self) -> Iterator[None]:
         """Code what is left after masking; a parse error escapes as an exception."""
@@ -171,7 +170,13 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = code_errors(errors, hide_suggestions=self.hide)
+            result.errors = [
+                _with(error, VALIDATION_FAILED, hide=self.hide)
+                if id(error) in self._invalid and not _code(error)
+                else error
+                for error in errors
+            ]
+            result.errors = code_errors(result.errors, hide_suggestions=self.hide)
 
 
 def schema_guards(config: EdgeConfig) -> list[Any]:

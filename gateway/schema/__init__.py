@@ -10,8 +10,9 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
-from strawberry.utils.logging import StrawberryLogger
 
+from gateway.edge.config import EdgeConfig
+from gateway.edge.rules import batching, log_unexpected, schema_guards
 from gateway.schema.cache_extension import CacheExtension
 from gateway.schema.context import Context
 from gateway.schema.masking import CodedErrors, is_expected
@@ -34,15 +35,18 @@ class GatewaySchema(strawberry.Schema):
         """Log what ``CodedErrors`` will mask as INTERNAL_SERVER_ERROR."""
         for error in errors:
             if not is_expected(error):
-                StrawberryLogger.error(error, execution_context)
+                log_unexpected(error)
 
 
-def build_schema(*, cache_status: bool = False) -> GatewaySchema:
+def build_schema(*, cache_status: bool = False, edge: EdgeConfig | None = None) -> GatewaySchema:
     """The schema with parser and validation caches on and errors coded and masked.
 
     ``cache_status``: responses say how the detail cache answered (``cacheStatus``).
+    ``edge``: the limits (depth, aliases, tokens, batch; introspection); defaults if None.
     """
+    edge = edge or EdgeConfig()
     extensions: list[Any] = [
+        *schema_guards(edge),  # first: see gateway.edge.rules
         lambda: ParserCache(maxsize=_CACHE_SIZE),
         lambda: ValidationCache(maxsize=_CACHE_SIZE),
         CodedErrors,
@@ -52,5 +56,5 @@ def build_schema(*, cache_status: bool = False) -> GatewaySchema:
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        config=StrawberryConfig(scalar_map=SCALARS),
+        config=StrawberryConfig(scalar_map=SCALARS, batching_config=batching(edge)),
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from gateway.edge.rules import internal_error
 from gateway.omi.errors import OmiError
-from gateway.schema.errors import Failure, GatewayError, to_graphql_error
+from gateway.schema.errors import GatewayError, to_graphql_error
 
 __all__ = ["CodedErrors", "is_expected"]
 
@@ -46,10 +47,9 @@ class CodedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         """Replace an error by its coded, message-safe form at the same place."""
         original = error.original_error
-        if isinstance(original, OmiError):
-            coded: GraphQLError = to_graphql_error(original)
-        else:
-            coded = GatewayError(Failure.INTERNAL_SERVER_ERROR, "Unexpected error.")
+        if not isinstance(original, OmiError):
+            return internal_error(error)  # with the request id to quote
+        coded: GraphQLError = to_graphql_error(original)
         return GraphQLError(
             message=coded.message,
             nodes=error.nodes,
