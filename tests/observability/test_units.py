@@ -99,3 +99,15 @@ def test_dockerfile_healthcheck_uses_healthz() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     healthcheck = next(line for line in dockerfile.splitlines() if "urlopen" in line)
     assert "/healthz" in healthcheck
+
+
+def test_readme_operating_table_is_the_options() -> None:
+    from gateway.settings import OPS_OPTIONS
+
+    defaults = Settings()
+    lines = ["| option | environment variable | default | meaning |", "| --- | --- | --- | --- |"]
+    for option in OPS_OPTIONS:
+        flag = f"`{option.flag}`" if option.flag else "(environment only)"
+        shown = f"`{getattr(defaults, option.field)}`"
+        lines.append(f"| {flag} | `{option.env}` | {shown} | {option.help} |")
+    assert "\n".join(lines) in (ROOT / "README.md").read_text(encoding="utf-8")
