@@ -56,6 +56,8 @@ class ResultCodec:
         """``result`` as JSON-ready data."""
         fields: dict[str, Any] = {}
         for spec in dataclasses.fields(result):  # type: ignore[arg-type]
+            if not spec.init:
+                continue  # a resolver (``tenant``): computed afresh on replay
             value = getattr(result, spec.name)
             if isinstance(value, Enum):
                 value = value.name
