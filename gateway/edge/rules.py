@@ -58,16 +58,15 @@ logger = logging.getLogger("gateway.edge")
 
 _HTTP_LEVEL = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
-# graphql-core ends a message with its hint: " Did you mean 'items'?" (or a list of them).
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?\s*$", re.DOTALL)
+# graphql-core's hint: " Did you mean 'items'?" (or a list of names, or "the enum value
+# 'X'?"), at the end of a message or before "Found: ..." in a variable's coercion error.
+# GraphQL names hold no "?", so the hint ends at the first one.
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def strip_suggestions(message: str) -> str:
-    """``message`` without graphql-core's trailing "Did you mean ...?" hint."""
-    index = message.rfind(" Did you mean ")
-    if index < 0:
-        return message
-    return message[:index] + _SUGGESTION.sub("", message[index:])
+    """``message`` without graphql-core's "Did you mean ...?" hints."""
+    return _SUGGESTION.sub("", message)
 
 
 def _code(error: GraphQLError) -> str | None:
