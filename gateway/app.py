@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from gateway.cache import DetailCache
 from gateway.edge.stack import EXCEPTION_HANDLERS, edge_middleware
 from gateway.edge.view import EdgeGraphQL
+from gateway.fastpath import ResponseCache, ResponseCacheConfig, install_probe
 from gateway.idempotency import IdempotencyStore
 from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
 from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
@@ -142,6 +143,7 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
             # The detail cache lives in the schema's Context, not in OmiClient:
             # gateway.cache imports gateway.omi.
             cache = app.state.cache = DetailCache(settings.cache_config())
+            fast.bind(cache)  # the response cache follows the detail cache's generations
             # Idempotency records share the cache's backend (closed with it).
             app.state.idempotency = IdempotencyStore(
                 cache.backend,
@@ -165,9 +167,13 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
     ide_html, ide_routes = _graphiql(ide)
     edge = settings.edge_config()
     schema = observe_schema(build_schema(cache_status=settings.cache_debug, edge=edge))
-    view = GatewayView(schema, ide_html=ide_html, edge=edge)
+    view = GatewayView(install_probe(schema), ide_html=ide_html, edge=edge)
+    # Repeated cacheable queries answered whole, in front of Strawberry (issue 7).
+    fast = ResponseCache(
+        view, ResponseCacheConfig(ttl=settings.response_cache_ttl, debug=settings.cache_debug)
+    )
     routes: list[BaseRoute] = [
-        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/graphql", fast, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *telemetry.routes(),

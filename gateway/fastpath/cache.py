@@ -80,8 +80,11 @@ class ResponseCache:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer from the cache, or run the view (and keep its answer if allowed)."""
         detail = self._detail
-        if scope["type"] != "http" or not self.enabled or not may_answer(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not self.enabled or not may_answer(scope):
+            await self._through(scope, receive, send, "BYPASS")
             return
         assert detail is not None
         authorization = _bearer(scope)
