@@ -165,7 +165,9 @@ class DetailCache:
         """
         try:
             await self._apply_pending()
-            return await self._store.generation(scope)
+            # Never the initial generation: an absent key (lost with Redis's data) would
+            # otherwise name the same generation before a write and after losing its bump.
+            return await self._store.claimed_generation(scope)
         except CacheUnavailable:
             return None
 

@@ -53,6 +53,34 @@ class CacheStore:
         cache = self.backend.cache
         return _generation(await self.guard.run("generation", lambda: cache.get(key)))
 
+    async def claimed_generation(self, scope: str) -> str:
+        """The scope's generation, never ``INITIAL_GENERATION``: when the key is absent
+        (never bumped, expired, or lost with a Redis restart or flush) a fresh token is
+        stored if still absent (``add``), and whichever token won is returned.
+
+        For caches kept outside this backend (the response cache): "absent" must not
+        read as the same generation before and after a write whose bump was lost, or
+        their entries from before it would be current again.
+        """
+        current = await self.generation(scope)
+        if current != INITIAL_GENERATION:
+            return current
+        token = secrets.token_hex(8)
+        key = self.layout.generation(scope)
+        cache = self.backend.cache
+        ttl = float(self.generation_ttl)
+
+        async def claim() -> bool:
+            try:
+                await cache.add(key, token, ttl=ttl)
+            except ValueError:  # aiocache's "key already exists": another claim won
+                return False
+            return True
+
+        if await self.guard.run("generation", claim):
+            return token
+        return await self.generation(scope)
+
     async def save(self, scope: str, tenant_id: str, entry: Entry, ttl: float) -> None:
         """Store ``entry``; the backend drops it after ``ttl`` seconds."""
         key = self.layout.tenant(scope, tenant_id)
