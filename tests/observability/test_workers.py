@@ -54,7 +54,13 @@ def test_two_workers_share_redis_and_metrics(
     redis_url: str,
     redis_prefix: str,
 ) -> None:
-    env = {"OMI_GATEWAY_CACHE_URL": redis_url, "OMI_GATEWAY_CACHE_PREFIX": redis_prefix}
+    env = {
+        "OMI_GATEWAY_CACHE_URL": redis_url,
+        "OMI_GATEWAY_CACHE_PREFIX": redis_prefix,
+        # Off: each read below must reach the (shared) detail cache, not a worker's
+        # response cache (issue 7).
+        "OMI_GATEWAY_RESPONSE_CACHE_TTL": "0",
+    }
     try:
         with gateway_for("--workers", "2", "--log-format", "json", env=env) as gateway:
             url = gateway.url
