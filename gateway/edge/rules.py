@@ -18,15 +18,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, ValidationContext, ValidationRule
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.schema.config import BatchingConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
@@ -36,9 +37,11 @@ from gateway.observability.record import current_request_id
 __all__ = [
     "BAD_REQUEST",
     "BAD_USER_INPUT",
+    "EMPTY_SELECTION",
     "INTERNAL_SERVER_ERROR",
     "PARSE_FAILED",
     "VALIDATION_FAILED",
+    "DepthLimiter",
     "ErrorCodes",
     "batching",
     "code_errors",
@@ -178,11 +181,36 @@ class ErrorCodes(SchemaExtension):
             result.errors = code_errors(result.errors, hide_suggestions=self.hide)
 
 
+EMPTY_SELECTION = "Empty selection sets are not accepted."
+
+
+class DepthLimiter(AddValidationRules):
+    """Strawberry's ``QueryDepthLimiter`` rule, safe on empty selection sets.
+
+    graphql-core 3.3 parses ``{}`` (graphql-spec PR 1227), and Strawberry's depth walk
+    then fails (``max()`` of nothing): a 500 for one request, and a document it cannot
+    measure. Such a document is refused instead; no client needs one.
+    """
+
+    def __init__(self, max_depth: int) -> None:
+        measure = create_validator(max_depth, None, None)
+
+        class SafeDepthRule(ValidationRule):
+            def __init__(self, context: ValidationContext) -> None:
+                super().__init__(context)
+                try:
+                    measure(context)  # reports to ``context`` while it is built
+                except ValueError:
+                    context.report_error(GraphQLError(EMPTY_SELECTION))
+
+        super().__init__([SafeDepthRule])
+
+
 def schema_guards(config: EdgeConfig) -> list[Any]:
     """The extensions that enforce ``config`` (``ErrorCodes`` first: see above)."""
     guards: list[Any] = [
         lambda: ErrorCodes(hide_suggestions=not config.open_schema),
-        lambda: QueryDepthLimiter(max_depth=config.max_depth),
+        lambda: DepthLimiter(config.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=config.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
     ]

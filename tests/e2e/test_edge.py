@@ -279,3 +279,15 @@ def test_a_caller_request_id_is_quoted_back(buggy: ServerProcess, demo_token: st
         buggy.url, {"query": query}, token=demo_token, headers={"X-Request-ID": "support-1234"}
     )
     assert response.json()["errors"][0]["extensions"]["requestId"] == "support-1234"
+
+
+@pytest.mark.parametrize("query", ["{}", "{ tenants {} }", "query Q {}"])
+def test_empty_selection_sets_are_refused_not_crashed(
+    gateway: ServerProcess, demo_token: str, stats: Stats, query: str
+) -> None:
+    # Found by tests/fuzz: graphql-core 3.3 parses them, Strawberry's depth walk failed.
+    response = post_json(gateway.url, {"query": query}, token=demo_token)
+    assert response.status_code == 200
+    assert error_codes(response) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert messages(response) == ["Empty selection sets are not accepted."]
+    assert sum(stats().values()) == 0
