@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.cache import DetailCache, scope_for
 from gateway.fastpath.probe import Capture, capturing
-from gateway.fastpath.request import MAX_BODY_BYTES, canonical_body, may_answer
+from gateway.fastpath.request import MAX_BODY_BYTES, Memo, canonical_body, may_answer
 from gateway.fastpath.store import ResponseStore, StoredResponse
 from gateway.observability.record import note_operation
 
@@ -38,6 +38,8 @@ __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
 
 DEBUG_HEADER = "X-Response-Cache"
 _JSON = b"application/json"
+# Bodies up to this size have their canonical form remembered (1024 of them at most).
+_MEMO_BODY_BYTES = 8 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +66,10 @@ class ResponseCache:
             max_entries=self.config.max_entries, max_bytes=self.config.max_bytes
         )
         self._detail: DetailCache | None = None
-        self._debug = [(DEBUG_HEADER.lower().encode(), b"")] if self.config.debug else []
+        self._debug = self.config.debug
+        # Repeated bodies and callers: their canonical form and scope computed once.
+        self._canonical = Memo(canonical_body)
+        self._scope = Memo(scope_for)
 
     def bind(self, detail: DetailCache | None) -> None:
         """Use ``detail``'s scopes and generations (None: pass everything through)."""
@@ -90,11 +95,15 @@ class ResponseCache:
         authorization = _bearer(scope)
         body, complete, other = await _read_body(receive)
         replay = _replay(body, complete, other, receive)
-        canonical = canonical_body(body) if complete and authorization is not None else None
+        canonical: bytes | None = None
+        if complete and authorization is not None and len(body) <= _MEMO_BODY_BYTES:
+            canonical = self._canonical(body)
+        elif complete and authorization is not None:
+            canonical = canonical_body(body)
         if canonical is None or authorization is None:
             await self._through(scope, replay, send, "BYPASS")
             return
-        caller = scope_for(authorization)
+        caller: str = self._scope(authorization)
         generation = await detail.generation(caller)
         if generation is None:  # the cache cannot say what is current: keep nothing
             await self._through(scope, replay, send, "BYPASS")

@@ -11,11 +11,12 @@ operation name does.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import Scope
 
-__all__ = ["MAX_BODY_BYTES", "canonical_body", "may_answer"]
+__all__ = ["MAX_BODY_BYTES", "Memo", "canonical_body", "may_answer"]
 
 # Larger bodies are never answered from the cache (they pass through untouched).
 MAX_BODY_BYTES = 64 * 1024
@@ -23,6 +24,30 @@ MAX_BODY_BYTES = 64 * 1024
 _ALLOWED_KEYS = frozenset({"query", "variables", "operationName"})
 # Streaming answers (incremental delivery, subscriptions over SSE) are never cached.
 _STREAMING = (b"multipart/", b"text/event-stream")
+
+
+class Memo:
+    """A small bounded memo of a pure function of bytes or text (the canonical form of
+    a body, the scope of a header): repeated requests skip the work. When full it is
+    emptied: bounded memory, and a working set that fits stays warm.
+    """
+
+    def __init__(self, function: Callable[[Any], Any], *, max_entries: int = 1024) -> None:
+        self._function = function
+        self._max_entries = max_entries
+        self._values: dict[Any, Any] = {}
+
+    def __call__(self, argument: Any) -> Any:
+        """``function(argument)``, computed once while remembered."""
+        try:
+            return self._values[argument]
+        except KeyError:
+            pass
+        value = self._function(argument)
+        if len(self._values) >= self._max_entries:
+            self._values.clear()
+        self._values[argument] = value
+        return value
 
 
 def may_answer(scope: Scope) -> bool:
