@@ -7,6 +7,7 @@ A gateway started with small limits (``TIGHT_ENV``) shows both sides of each lim
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -214,3 +215,13 @@ def test_bad_limits_are_refused_with_the_variable_named(variable: str, value: st
         Settings.from_env({variable: value})
     field = variable.removeprefix("OMI_GATEWAY_").lower()
     assert field in str(caught.value) or variable in str(caught.value)
+
+
+def test_the_readme_lists_every_limit_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    defaults = Settings()
+    for option in EDGE_OPTIONS:
+        value = getattr(defaults, option.field)
+        shown = "(none)" if value is None else f"`{value}`"
+        row = f"| (environment only) | `{option.env}` | {shown} | {option.help} |"
+        assert row in readme
