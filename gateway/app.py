@@ -24,6 +24,7 @@ from gateway.idempotency import IdempotencyStore
 from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
 from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
 from gateway.omi.deadline import start_deadline
+from gateway.omi.transport import AiohttpTransport
 from gateway.schema import Context, build_schema
 from gateway.schema.context import bearer_header
 from gateway.settings import Settings, SettingsError
@@ -131,7 +132,8 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
             max_keepalive_connections=settings.max_connections,
         )
         # Observed: upstream metrics, spans, X-Request-ID and traceparent on each call.
-        wire = telemetry.transport(httpx.AsyncHTTPTransport(limits=limits))
+        # aiohttp's pool under httpx's API: about half the CPU per call (issue 7).
+        wire = telemetry.transport(AiohttpTransport(limits))
         async with httpx.AsyncClient(base_url=upstream, timeout=timeout, transport=wire) as http:
             # Retries, breaker and deadline: gateway.omi.resilience (issue 5).
             breaker = CircuitBreaker(
