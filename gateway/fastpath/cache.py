@@ -38,7 +38,7 @@ __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
 
 DEBUG_HEADER = "X-Response-Cache"
 _JSON = b"application/json"
-# Bodies up to this size have their canonical form remembered (1024 of them at most).
+# Bodies up to this size have the digest of their canonical form remembered (1024 at most).
 _MEMO_BODY_BYTES = 8 * 1024
 
 
@@ -68,7 +68,7 @@ class ResponseCache:
         self._detail: DetailCache | None = None
         self._debug = self.config.debug
         # Repeated bodies and callers: their canonical form and scope computed once.
-        self._canonical = Memo(canonical_body)
+        self._canonical = Memo(_body_digest)
         self._scope = Memo(scope_for)
 
     def bind(self, detail: DetailCache | None) -> None:
@@ -99,7 +99,7 @@ class ResponseCache:
         if complete and authorization is not None and len(body) <= _MEMO_BODY_BYTES:
             canonical = self._canonical(body)
         elif complete and authorization is not None:
-            canonical = canonical_body(body)
+            canonical = _body_digest(body)
         if canonical is None or authorization is None:
             await self._through(scope, replay, send, "BYPASS")
             return
@@ -200,6 +200,12 @@ def _bearer(scope: Scope) -> str | None:
                 return text
             return None
     return None
+
+
+def _body_digest(body: bytes) -> bytes | None:
+    """SHA-256 of the body's canonical form (None: the cache must not answer it)."""
+    canonical = canonical_body(body)
+    return None if canonical is None else hashlib.sha256(canonical).digest()
 
 
 def _key(scope: str, generation: str, canonical: bytes) -> bytes:
