@@ -96,9 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         redis_url=args.redis_url,
         list_connections=args.list_connections,
     )
+    machine = report.machine(wrk.version(wrk_path))
     meta = {
         "date": report.now(),
-        "machine": report.machine(wrk.version(wrk_path)),
+        "machine": machine,
         "options": {
             "duration": options.duration,
             "warmup": options.warmup,
@@ -116,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if name in options.cases:
                 print(f"running {name} ...", file=sys.stderr, flush=True)
                 measured[name] = run_case(bench, name)
+    machine["load_after"] = report.load_average()
     results = {name: measured[name] for name in CASES if name in measured}
     verdicts = targets.judge(results)
     table = report.text(results, verdicts, meta)

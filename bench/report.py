@@ -26,12 +26,28 @@ def machine(wrk_version: str) -> dict[str, Any]:
     except OSError:
         pass
     return {
+        "load_before": load_average(),
         "nproc": os.cpu_count(),
         "cpu_model": cpu,
         "python": platform.python_version(),
         "platform": platform.platform(),
         "wrk": wrk_version,
     }
+
+
+def load_average() -> float | None:
+    """The machine's 1-minute load average (other work on it moves the figures)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def _load_line(m: dict[str, Any]) -> list[str]:
+    before, after = m.get("load_before"), m.get("load_after")
+    if before is None or after is None:
+        return []
+    return [f"machine load (1-min average): {before:.2f} before the run, {after:.2f} after"]
 
 
 def _row(result: CaseResult) -> str:
@@ -71,6 +87,7 @@ def text(results: dict[str, CaseResult], verdicts: list[Verdict], meta: dict[str
         f"Python {m['python']}, {m['wrk']}",
         f"wrk {o['duration']} s after {o['warmup']} s warm-up, {o['connections']} connections, "
         f"{o['threads']} thread(s); one uvicorn worker per server",
+        *_load_line(m),
         "",
         HEADER,
         "-" * len(HEADER),
