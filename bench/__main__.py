@@ -69,8 +69,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--readme",
         type=Path,
+        action="append",
         default=None,
-        help="also quote the table in this file, between its bench:start/end markers",
+        help="also quote the table in this file, between its bench:start/end markers (repeatable)",
     )
     p.add_argument(
         "--redis-url",
@@ -127,9 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.png is not None:
         title = f"omi-gateway bench {meta['date']}"
         print(chart.draw(results, args.png, title))
-    if args.readme is not None:
-        quoted = report.update_readme(args.readme, table)
-        print(f"table quoted in {args.readme}" if quoted else f"no bench markers in {args.readme}")
+    for readme in args.readme or ():
+        quoted = report.update_readme(readme, table)
+        print(f"table quoted in {readme}" if quoted else f"no bench markers in {readme}")
     return 1 if targets.summary(verdicts)["FAIL"] else 0
 
 
