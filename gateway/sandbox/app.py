@@ -88,7 +88,8 @@ def startup_banner(app: Starlette) -> str:
         lines.append(f"    token:   {issued[0]}")
     lines.append(f"  tenant user key (not a partner: partner_invalid): {DEMO_TENANT_KEY}")
     low, high = app.config.activation_delay
-    lines.append(f"New tenants activate after {low:g}-{high:g} s.")
+    span = f"{low:g}" if low == high else f"{low:g}-{high:g}"
+    lines.append(f"New tenants activate after {span} s.")
     if app.config.admin:
         lines.append("Admin routes on: /_sandbox/faults, /_sandbox/stats.")
     for fault in app.config.faults:

@@ -24,6 +24,8 @@ async def test_banner_token_works_and_a_mounted_sandbox_counts_and_faults() -> N
         )
     )
     banner = startup_banner(sandbox)
+    assert "New tenants activate after 0 s." in banner
+    assert "New tenants activate after 3-10 s." in startup_banner(create_app(SandboxConfig()))
     token = re.findall(r"token:\s+(\S+)", banner)[0]
     outer = Starlette(routes=[Mount("/omi", app=sandbox)])
     transport = httpx.ASGITransport(app=outer)
