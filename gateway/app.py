@@ -21,7 +21,7 @@ from gateway.edge.stack import EXCEPTION_HANDLERS, edge_middleware
 from gateway.edge.view import EdgeGraphQL
 from gateway.fastpath import ResponseCache, ResponseCacheConfig, install_probe
 from gateway.idempotency import IdempotencyStore
-from gateway.observability import ReadinessProbe, Telemetry, observe_schema, redis_ping
+from gateway.observability import OperationRecorder, ReadinessProbe, Telemetry, redis_ping
 from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
 from gateway.omi.deadline import start_deadline
 from gateway.omi.transport import AiohttpTransport
@@ -172,7 +172,8 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
 
     ide_html, ide_routes = _graphiql(ide)
     edge = settings.edge_config()
-    schema = observe_schema(build_schema(cache_status=settings.cache_debug, edge=edge))
+    # OperationRecorder first: it leaves last and sees every error coded (request log).
+    schema = build_schema(cache_status=settings.cache_debug, edge=edge, first=(OperationRecorder,))
     view = GatewayView(install_probe(schema), ide_html=ide_html, edge=edge)
     # Repeated cacheable queries answered whole, in front of Strawberry (issue 7).
     fast = ResponseCache(

@@ -8,7 +8,7 @@ the current request's record (the detail cache calls ``note_cache``).
 
 from __future__ import annotations
 
-from gateway.observability.graphql import OperationRecorder, observe_schema
+from gateway.observability.graphql import OperationRecorder
 from gateway.observability.health import Readiness, ReadinessProbe, redis_ping
 from gateway.observability.logging import LOG_FORMATS, log_config
 from gateway.observability.metrics import Metrics
@@ -43,7 +43,6 @@ __all__ = [
     "note_errors",
     "note_operation",
     "note_upstream",
-    "observe_schema",
     "redis_ping",
     "tracing_from_environ",
 ]

@@ -1,22 +1,21 @@
 """The GraphQL side of the request record: operation name and type, error codes, and
 how the detail cache answered.
 
-``OperationRecorder`` is a Strawberry schema extension; ``observe_schema`` puts it first
-in the schema's extensions, so its ``on_operation`` exits last and reads the errors
-after ``MaskErrors`` has given each its ``extensions.code``.
+``OperationRecorder`` is a Strawberry schema extension; ``create_app`` puts it first in
+the schema's extensions (``build_schema(first=...)``), so its ``on_operation`` exits
+last and reads the errors after ``MaskErrors`` has given each its ``extensions.code``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from gateway.observability.record import note_cache, note_errors, note_operation
 
-__all__ = ["UNCODED", "OperationRecorder", "error_codes", "observe_schema"]
+__all__ = ["UNCODED", "OperationRecorder", "error_codes"]
 
 # An error without ``extensions.code`` (graphql-core's own, should masking miss one).
 UNCODED = "GRAPHQL_ERROR"
@@ -56,11 +55,3 @@ class OperationRecorder(SchemaExtension):
             state = getattr(read, "state", None)
             if state is not None:
                 note_cache(str(state.value).lower())
-
-
-def observe_schema(schema: strawberry.Schema) -> strawberry.Schema:
-    """``schema`` with ``OperationRecorder`` as its first extension (returned for
-    chaining). Strawberry builds extensions per request from ``schema.extensions``.
-    """
-    schema.extensions = (OperationRecorder, *schema.extensions)
-    return schema

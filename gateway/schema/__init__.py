@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -38,15 +39,23 @@ class GatewaySchema(strawberry.Schema):
                 log_unexpected(error)
 
 
-def build_schema(*, cache_status: bool = False, edge: EdgeConfig | None = None) -> GatewaySchema:
+def build_schema(
+    *,
+    cache_status: bool = False,
+    edge: EdgeConfig | None = None,
+    first: Sequence[Any] = (),
+) -> GatewaySchema:
     """The schema with parser and validation caches on and errors coded and masked.
 
     ``cache_status``: responses say how the detail cache answered (``cacheStatus``).
     ``edge``: the limits (depth, aliases, tokens, batch; introspection); defaults if None.
+    ``first``: extensions (classes or factories) placed before all others, so their
+    hooks are entered first and left last (the request log's ``OperationRecorder``).
     """
     edge = edge or EdgeConfig()
     extensions: list[Any] = [
-        *schema_guards(edge),  # first: see gateway.edge.rules
+        *first,
+        *schema_guards(edge),  # first of the schema's own: see gateway.edge.rules
         lambda: ParserCache(maxsize=_CACHE_SIZE),
         lambda: ValidationCache(maxsize=_CACHE_SIZE),
         CodedErrors,

@@ -1,0 +1,41 @@
+"""``OperationRecorder`` in the schema, without a server: what a request's record holds."""
+
+from __future__ import annotations
+
+import httpx
+
+from gateway.observability import OperationRecorder, RequestRecord
+from gateway.observability.record import recording
+from gateway.omi import OmiClient
+from gateway.schema import Context, build_schema
+
+
+async def _record_of(query: str) -> RequestRecord:
+    """Run ``query`` on the gateway's schema inside a fresh request record."""
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"no upstream call expected: {request.url}")
+
+    record = RequestRecord("r-1")
+    schema = build_schema(first=(OperationRecorder,))
+    async with httpx.AsyncClient(
+        base_url="http://omi.test", transport=httpx.MockTransport(unreachable)
+    ) as http:
+        context = Context(omi=OmiClient(http), authorization=None)
+        with recording(record):
+            await schema.execute(query, context_value=context)
+    return record
+
+
+def test_build_schema_places_the_first_extensions_before_its_own() -> None:
+    plain = build_schema()
+    schema = build_schema(first=(OperationRecorder,))
+    assert schema.extensions[0] is OperationRecorder
+    assert len(schema.extensions) == len(plain.extensions) + 1
+    assert OperationRecorder not in plain.extensions
+
+
+async def test_an_operation_is_recorded() -> None:
+    record = await _record_of("query Named { __typename }")
+    assert (record.operation_name, record.operation_type) == ("Named", "query")
+    assert record.result == "ok"
