@@ -38,8 +38,6 @@ __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
 
 DEBUG_HEADER = "X-Response-Cache"
 _JSON = b"application/json"
-# Bodies up to this size have the digest of their canonical form remembered (1024 at most).
-_MEMO_BODY_BYTES = 8 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +65,9 @@ class ResponseCache:
         )
         self._detail: DetailCache | None = None
         self._debug = self.config.debug
-        # Repeated bodies and callers: their canonical form and scope computed once.
+        # Repeated bodies: the digest of their canonical form computed once, remembered
+        # by the digest of their bytes (no body, and so no variable, is kept).
         self._canonical = Memo(_body_digest)
-        self._scope = Memo(scope_for)
 
     def bind(self, detail: DetailCache | None) -> None:
         """Use ``detail``'s scopes and generations (None: pass everything through)."""
@@ -96,14 +94,12 @@ class ResponseCache:
         body, complete, other = await _read_body(receive)
         replay = _replay(body, complete, other, receive)
         canonical: bytes | None = None
-        if complete and authorization is not None and len(body) <= _MEMO_BODY_BYTES:
-            canonical = self._canonical(body)
-        elif complete and authorization is not None:
-            canonical = _body_digest(body)
+        if complete and authorization is not None:
+            canonical = self._canonical.get(hashlib.sha256(body).digest(), body)
         if canonical is None or authorization is None:
             await self._through(scope, replay, send, "BYPASS")
             return
-        caller: str = self._scope(authorization)
+        caller = scope_for(authorization)
         generation = await detail.generation(caller)
         if generation is None:  # the cache cannot say what is current: keep nothing
             await self._through(scope, replay, send, "BYPASS")

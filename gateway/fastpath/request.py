@@ -27,26 +27,27 @@ _STREAMING = (b"multipart/", b"text/event-stream")
 
 
 class Memo:
-    """A small bounded memo of a pure function of bytes or text (the canonical form of
-    a body, the scope of a header): repeated requests skip the work. When full it is
-    emptied: bounded memory, and a working set that fits stays warm.
+    """A small bounded memo of a pure function of bytes: ``get(key, argument)`` is
+    ``function(argument)``, remembered under ``key`` (a digest of the argument, so the
+    argument itself is not kept). When full it is emptied: bounded memory, and a working
+    set that fits stays warm.
     """
 
-    def __init__(self, function: Callable[[Any], Any], *, max_entries: int = 1024) -> None:
+    def __init__(self, function: Callable[[bytes], bytes | None], *, max_entries: int = 1024):
         self._function = function
         self._max_entries = max_entries
-        self._values: dict[Any, Any] = {}
+        self._values: dict[bytes, bytes | None] = {}
 
-    def __call__(self, argument: Any) -> Any:
-        """``function(argument)``, computed once while remembered."""
+    def get(self, key: bytes, argument: bytes) -> bytes | None:
+        """``function(argument)``, computed once while ``key`` is remembered."""
         try:
-            return self._values[argument]
+            return self._values[key]
         except KeyError:
             pass
         value = self._function(argument)
         if len(self._values) >= self._max_entries:
             self._values.clear()
-        self._values[argument] = value
+        self._values[key] = value
         return value
 
 

@@ -104,18 +104,22 @@ def test_bodies_the_cache_leaves_to_strawberry(body: bytes) -> None:
 
 
 def test_memo_computes_once_and_stays_bounded() -> None:
-    seen: list[str] = []
+    seen: list[bytes] = []
 
-    def upper(text: str) -> str:
-        seen.append(text)
-        return text.upper()
+    def upper(data: bytes) -> bytes:
+        seen.append(data)
+        return data.upper()
 
     memo = Memo(upper, max_entries=2)
-    assert [memo("a"), memo("a"), memo("b")] == ["A", "A", "B"]
-    assert seen == ["a", "b"]
-    memo("c")  # full: forgets, then remembers "c"
-    assert memo("c") == "C"
-    assert seen == ["a", "b", "c"]
+    assert [memo.get(b"1", b"a"), memo.get(b"1", b"a"), memo.get(b"2", b"b")] == [
+        b"A",
+        b"A",
+        b"B",
+    ]
+    assert seen == [b"a", b"b"]
+    memo.get(b"3", b"c")  # full: forgets, then remembers "c"
+    assert memo.get(b"3", b"c") == b"C"
+    assert seen == [b"a", b"b", b"c"]
 
 
 def _tenant(status: str) -> Tenant:
