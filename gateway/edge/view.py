@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from gateway.edge.config import EdgeConfig
 from gateway.edge.rules import code_errors
 from gateway.http.responses import send_graphql_error
+from gateway.observability.record import note_errors
 from gateway.schema.context import Context
 
 __all__ = ["STATUS_CODES", "EdgeGraphQL"]
@@ -67,6 +68,7 @@ class EdgeGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
             code = STATUS_CODES.get(exc.status_code, "BAD_REQUEST")
+            note_errors([code])  # the request log's result: the code the caller got
             await send_graphql_error(send, status=exc.status_code, message=exc.reason, code=code)
             return
         await response(scope, receive, send)

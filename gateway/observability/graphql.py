@@ -35,7 +35,17 @@ class OperationRecorder(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         """Record after the operation: by then it is parsed and its errors are coded."""
-        yield
+        try:
+            yield
+        except GraphQLError as error:
+            # A parse error (``ParserCache`` raises it from its hook, coded on the way
+            # out by the edge's ``ErrorCodes``): Strawberry makes it the result only
+            # after every hook has been left, so it is recorded from the exception.
+            self._record([error])
+            raise
+        self._record(getattr(self.execution_context.result, "errors", None))
+
+    def _record(self, errors: list[GraphQLError] | None) -> None:
         context = self.execution_context
         operation_type: str | None
         try:
@@ -47,8 +57,7 @@ class OperationRecorder(SchemaExtension):
         except Exception:
             name = None
         note_operation(name, operation_type or "unknown")
-        result = context.result
-        note_errors(error_codes(getattr(result, "errors", None)))
+        note_errors(error_codes(errors))
         # The detail cache's reads are kept on the schema's Context (``cache_reads``,
         # each with a ``state``): read by shape, so this module needs no schema import.
         for read in getattr(context.context, "cache_reads", None) or ():

@@ -25,8 +25,9 @@ class ObservabilityMiddleware:
     """Pure ASGI middleware; see the module docstring.
 
     Every HTTP response carries ``X-Request-ID`` (the caller's, sanitised, or a new
-    one). Requests to ``graphql_path`` that run an operation (or POST one) are counted,
-    timed, traced and logged once at INFO; the GraphiQL page, health and metrics are not.
+    one). Requests to ``graphql_path`` that run an operation, POST one or are refused
+    (4xx/5xx) are counted, timed, traced and logged once at INFO; the GraphiQL page,
+    health and metrics are not.
     """
 
     def __init__(
@@ -72,7 +73,8 @@ class ObservabilityMiddleware:
             finally:
                 if self.metrics is not None:
                     self.metrics.in_flight.dec()
-                if record.ran_operation or record.method == "POST":
+                record.status = status  # its result: a refusal without a code is http_<status>
+                if record.ran_operation or record.method == "POST" or status >= 400:
                     log_request(record, status)
                     if self.metrics is not None:
                         self.metrics.observe_request(record, status)

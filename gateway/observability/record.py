@@ -55,6 +55,9 @@ class RequestRecord:
 
     request_id: str
     method: str = "POST"
+    # The HTTP status answered (0 until the response starts); a refusal without an
+    # error code of its own is reported as ``http_<status>``.
+    status: int = 0
     started: float = field(default_factory=time.perf_counter)
     operation_name: str | None = None
     operation_type: str | None = None
@@ -69,10 +72,14 @@ class RequestRecord:
 
     @property
     def result(self) -> str:
-        """``ok``, or the distinct error codes in order of appearance, comma separated."""
-        if not self.error_codes:
-            return "ok"
-        return ",".join(dict.fromkeys(self.error_codes))
+        """The distinct error codes in order of appearance, comma separated; else
+        ``http_<status>`` for a 4xx/5xx answer (a refusal that noted no code); else ``ok``.
+        """
+        if self.error_codes:
+            return ",".join(dict.fromkeys(self.error_codes))
+        if self.status >= 400:
+            return f"http_{self.status}"
+        return "ok"
 
     def elapsed(self) -> float:
         """Seconds since the request began."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from gateway.observability import OperationRecorder, RequestRecord
 from gateway.observability.record import recording
@@ -39,3 +40,16 @@ async def test_an_operation_is_recorded() -> None:
     record = await _record_of("query Named { __typename }")
     assert (record.operation_name, record.operation_type) == ("Named", "query")
     assert record.result == "ok"
+
+
+@pytest.mark.parametrize("query", ["{", "query Broken { tenants(", "}}}"])
+async def test_a_parse_error_is_recorded_with_its_code(query: str) -> None:
+    record = await _record_of(query)
+    assert record.ran_operation
+    assert record.operation_type == "unknown"
+    assert record.result == "GRAPHQL_PARSE_FAILED"
+
+
+async def test_a_validation_error_is_recorded_with_its_code() -> None:
+    record = await _record_of("query Q { nope }")
+    assert record.result == "GRAPHQL_VALIDATION_FAILED"
