@@ -25,9 +25,9 @@ class ObservabilityMiddleware:
     """Pure ASGI middleware; see the module docstring.
 
     Every HTTP response carries ``X-Request-ID`` (the caller's, sanitised, or a new
-    one). Requests to ``graphql_path`` that run an operation, POST one or are refused
-    (4xx/5xx) are counted, timed, traced and logged once at INFO; the GraphiQL page,
-    health and metrics are not.
+    one), also kept as ``request.state.request_id``. Requests to ``graphql_path`` that
+    run an operation, POST one or are refused (4xx/5xx) are counted, timed, traced and
+    logged once at INFO; the GraphiQL page, health and metrics are not.
     """
 
     def __init__(
@@ -50,6 +50,9 @@ class ObservabilityMiddleware:
             return
         headers = Headers(scope=scope)
         record = RequestRecord(request_id_from(headers.get("x-request-id")), method=scope["method"])
+        # Starlette's exception handlers (the edge's JSON 500) answer outside this
+        # middleware, after its record is gone: they read the id from the request state.
+        scope.setdefault("state", {})["request_id"] = record.request_id
         status = 500  # what the client gets if the app fails before answering
 
         async def send_with_id(message: Message) -> None:
