@@ -236,9 +236,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool, Message | None]:
 
 def _replay(body: bytes, complete: bool, other: Message | None, receive: Receive) -> Receive:
     """A ``receive`` that gives the view what was already read, then the rest."""
-    pending: list[Message] = [
-        {"type": "http.request", "body": body, "more_body": not complete and other is None}
-    ]
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": not complete}]
     if other is not None:
         pending.append(other)
 
