@@ -32,7 +32,7 @@ from gateway.cache import DetailCache, scope_for
 from gateway.fastpath.probe import Capture, capturing
 from gateway.fastpath.request import MAX_BODY_BYTES, Memo, canonical_body, may_answer
 from gateway.fastpath.store import ResponseStore, StoredResponse
-from gateway.observability.record import note_operation
+from gateway.observability.record import note_cache, note_operation
 
 __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
 
@@ -113,6 +113,7 @@ class ResponseCache:
 
     async def _answer(self, stored: StoredResponse, send: Send) -> None:
         note_operation(stored.operation_name, "query")
+        note_cache("response_hit")  # cache_events_total and the request log line
         headers = [(b"content-type", _JSON), (b"content-length", stored.content_length)]
         if self._debug:
             headers.append((b"x-response-cache", b"HIT"))

@@ -93,7 +93,8 @@ class Metrics:
         )
         self.cache_events = Counter(
             PREFIX + "cache_events",
-            "Detail cache reads by result: hit, miss, stale (answered while OMI failed), bypass.",
+            "Detail cache reads by result: hit, miss, stale (answered while OMI failed), bypass;"
+            " response_hit: a whole response answered by the response cache.",
             ["result"],
             registry=registry,
         )

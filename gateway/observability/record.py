@@ -31,8 +31,9 @@ __all__ = [
     "request_id_from",
 ]
 
-# The detail cache's read states, as ``cache_events_total{result}`` and the log name them.
-CACHE_RESULTS = ("hit", "miss", "stale", "bypass")
+# The detail cache's read states, as ``cache_events_total{result}`` and the log name them,
+# and ``response_hit``: a whole response answered by the response cache (gateway.fastpath).
+CACHE_RESULTS = ("hit", "miss", "stale", "bypass", "response_hit")
 
 _MAX_REQUEST_ID = 128
 _MAX_OPERATION_NAME = 100
@@ -146,7 +147,9 @@ def note_upstream(endpoint: str, outcome: str, seconds: float) -> None:
 
 
 def note_cache(result: str) -> None:
-    """One detail-cache read answered as ``result`` (one of ``CACHE_RESULTS``)."""
+    """One cache event (one of ``CACHE_RESULTS``): a detail-cache read, or a response
+    answered whole by the response cache.
+    """
     record = _current.get()
     if record is not None:
         record.cache[result] += 1
