@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import httpx
 import uvicorn
 
+from gateway.cli.stop_order import StopOrder
 from gateway.observability.logging import log_config
 from gateway.settings import LOG_FORMATS, OPS_OPTIONS, OPTIONS, Settings, SettingsError
 
@@ -32,6 +33,9 @@ _FLOATS = ("connect_timeout", "read_timeout", "pool_timeout", "grace_period", "r
 # Options that have a flag (the others are environment only).
 _FLAGGED = tuple(option for option in OPTIONS + OPS_OPTIONS if option.flag)
 _SWITCHES = ("sandbox", "dev")
+# The embedded sandbox stops after the gateway has drained: what is left on it then is
+# not the gateway's, and a hanging request (the hang fault) must not hold the stop long.
+_SANDBOX_GRACE = 1.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -85,7 +89,9 @@ class _Server(uvicorn.Server):
             raise RuntimeError(f"server on port {self.config.port} failed to start") from exc
 
 
-def _server(app: object, settings: Settings, port: int) -> _Server:
+def _server(app: object, settings: Settings, port: int, grace: float | None = None) -> _Server:
+    if grace is None:
+        grace = settings.grace_period
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=settings.host,
@@ -94,7 +100,7 @@ def _server(app: object, settings: Settings, port: int) -> _Server:
         log_config=log_config(settings.log_format, settings.log_level),
         access_log=False,  # the gateway logs one line per GraphQL request itself
         # SIGTERM: in-flight requests get this long; new connections are refused.
-        timeout_graceful_shutdown=settings.grace_period,  # type: ignore[arg-type]
+        timeout_graceful_shutdown=grace,  # type: ignore[arg-type]
     )
     return _Server(config)
 
@@ -126,18 +132,11 @@ async def _demo_token(sandbox_url: str) -> str:
 async def _serve(settings: Settings) -> int:
     from gateway.app import EXAMPLE_OPERATION, IdeDefaults, create_app
 
-    servers: list[_Server] = []
-    tasks: list[asyncio.Task[None]] = []
-
-    def stop(_signum: int) -> None:
-        for server in servers:
-            if server.should_exit:
-                server.force_exit = True
-            server.should_exit = True
-
+    # SIGINT/SIGTERM: the gateway drains and stops first, then the sandbox.
+    order = StopOrder()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop, signum)
+        loop.add_signal_handler(signum, order.request)
 
     banner = ""
     ide: IdeDefaults | None = None
@@ -150,10 +149,10 @@ async def _serve(settings: Settings) -> int:
                     admin=True, activation_delay=settings.sandbox_activation_delay
                 )
             )
-            servers.append(_server(sandbox_app, settings, settings.sandbox_port))
-            tasks.append(asyncio.create_task(servers[0].run_until_stopped()))
-            if not await _started(servers[0], tasks[0]):
-                return _failed(tasks)
+            embedded = _server(sandbox_app, settings, settings.sandbox_port, _SANDBOX_GRACE)
+            order.add(embedded, asyncio.create_task(embedded.run_until_stopped()))
+            if not await _started(embedded, order.tasks[-1]):
+                return _failed(order.tasks)
             sandbox_url = _local_url(settings.host, settings.sandbox_port)
             token = await _demo_token(sandbox_url)
             banner = sandbox.startup_banner(sandbox_app)
@@ -161,12 +160,10 @@ async def _serve(settings: Settings) -> int:
             settings = dataclasses.replace(settings, upstream=sandbox_url, sandbox=True)
             ide = IdeDefaults(query=EXAMPLE_OPERATION, headers={"Authorization": f"Bearer {token}"})
         gateway = _server(create_app(settings, ide=ide), settings, settings.port)
-        servers.append(gateway)
-        tasks.append(asyncio.create_task(gateway.run_until_stopped()))
-        if not await _started(gateway, tasks[-1]):
-            stop(signal.SIGTERM)
-            await asyncio.gather(*tasks, return_exceptions=True)
-            return _failed(tasks)
+        order.add(gateway, asyncio.create_task(gateway.run_until_stopped()))
+        if not await _started(gateway, order.tasks[-1]):
+            await order.stop()
+            return _failed(order.tasks)
         address = _local_url(settings.host, settings.port)
         if ide is not None:
             print(banner)
@@ -177,13 +174,12 @@ async def _serve(settings: Settings) -> int:
         else:
             print(f"GraphQL endpoint: {address}/graphql (GraphiQL in a browser)")
         sys.stdout.flush()
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        stop(signal.SIGTERM)
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await order.wait()  # a signal, or a server ended on its own
+        await order.stop()
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-    return _failed(tasks)
+    return _failed(order.tasks)
 
 
 def _failed(tasks: list[asyncio.Task[None]]) -> int:
