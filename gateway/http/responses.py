@@ -6,9 +6,15 @@ import json
 
 from starlette.types import Send
 
+from gateway.observability.record import note_errors
+
 
 async def send_graphql_error(send: Send, *, status: int, message: str, code: str) -> None:
-    """Answer ``{"errors": [{"message", "extensions": {"code"}}]}`` with ``status``."""
+    """Answer ``{"errors": [{"message", "extensions": {"code"}}]}`` with ``status``.
+
+    The code also goes to the request's log line and metrics (its ``result``).
+    """
+    note_errors([code])
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
     await send(
         {
