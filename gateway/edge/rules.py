@@ -47,6 +47,7 @@ __all__ = [
     "code_errors",
     "internal_error",
     "log_unexpected",
+    "safe_depth_rule",
     "schema_guards",
     "strip_suggestions",
 ]
@@ -184,34 +185,44 @@ class ErrorCodes(SchemaExtension):
 EMPTY_SELECTION = "Empty selection sets are not accepted."
 
 
-class DepthLimiter(AddValidationRules):
+def safe_depth_rule(max_depth: int) -> type[ValidationRule]:
     """Strawberry's ``QueryDepthLimiter`` rule, safe on empty selection sets.
 
     graphql-core 3.3 parses ``{}`` (graphql-spec PR 1227), and Strawberry's depth walk
     then fails (``max()`` of nothing): a 500 for one request, and a document it cannot
     measure. Such a document is refused instead; no client needs one.
     """
+    measure = create_validator(max_depth, None, None)
+
+    class SafeDepthRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            try:
+                measure(context)  # reports to ``context`` while it is built
+            except ValueError:
+                context.report_error(GraphQLError(EMPTY_SELECTION))
+
+    return SafeDepthRule
+
+
+class DepthLimiter(AddValidationRules):
+    """``safe_depth_rule`` as an extension (a new rule class per instance)."""
 
     def __init__(self, max_depth: int) -> None:
-        measure = create_validator(max_depth, None, None)
-
-        class SafeDepthRule(ValidationRule):
-            def __init__(self, context: ValidationContext) -> None:
-                super().__init__(context)
-                try:
-                    measure(context)  # reports to ``context`` while it is built
-                except ValueError:
-                    context.report_error(GraphQLError(EMPTY_SELECTION))
-
-        super().__init__([SafeDepthRule])
+        super().__init__([safe_depth_rule(max_depth)])
 
 
 def schema_guards(config: EdgeConfig) -> list[Any]:
     """The extensions that enforce ``config`` (``ErrorCodes`` first: see above)."""
+    # The limit rules are built once: Strawberry's validation cache keys on the rule
+    # classes, so a class made per request would re-validate every request (issue 7).
+    limits = [
+        safe_depth_rule(config.max_depth),
+        *MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules,
+    ]
     guards: list[Any] = [
         lambda: ErrorCodes(hide_suggestions=not config.open_schema),
-        lambda: DepthLimiter(config.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=config.max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
     ]
     if not config.open_schema:
