@@ -75,6 +75,10 @@ class FaultWire:
         if fault.mode == "hang":
             await _wait_for_disconnect(receive)
         elif fault.mode == "drop":
+            # Read the whole request first (drop_after's operation does): closing a socket
+            # with unread bytes in it (a body still arriving) makes the kernel send a RST,
+            # not a FIN, and the client sees "connection reset", not "no answer".
+            await _read_body(receive)
             await _drop(receive, send)
         elif fault.mode == "drop_after":
             await self.app(scope, receive, _swallow)
@@ -98,6 +102,14 @@ async def _answer(send: Send, status: int, body: bytes, content_type: bytes) -> 
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(receive: Receive) -> None:
+    """Read (and ignore) the request's body to its end, or until the client goes away."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
 
 
 async def _wait_for_disconnect(receive: Receive) -> None:
