@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -175,19 +176,28 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
     # OperationRecorder first: it leaves last and sees every error coded (request log).
     schema = build_schema(cache_status=settings.cache_debug, edge=edge, first=(OperationRecorder,))
     view = GatewayView(install_probe(schema), ide_html=ide_html, edge=edge)
-    # Repeated cacheable queries answered whole, in front of Strawberry (issue 7).
+    # Repeated cacheable queries answered whole, right inside the request middleware
+    # (issue 7): logged and counted, in front of CORS (its answer headers are replayed,
+    # the Origin is in the key), body limit (longer bodies pass through) and CSRF (it
+    # answers JSON POSTs only, which CSRF lets through).
     fast = ResponseCache(
-        view, ResponseCacheConfig(ttl=settings.response_cache_ttl, debug=settings.cache_debug)
+        None,
+        ResponseCacheConfig(
+            ttl=settings.response_cache_ttl,
+            debug=settings.cache_debug,
+            max_body_bytes=edge.max_body_bytes,
+        ),
     )
     routes: list[BaseRoute] = [
-        Route("/graphql", fast, methods=["GET", "POST"]),
+        Route("/graphql", view, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *telemetry.routes(),
         *ide_routes,
     ]
-    # Outermost first: refused requests are logged too; then CORS, body size, CSRF.
-    middleware = [telemetry.middleware(), *edge_middleware(edge)]
+    # Outermost first: refused requests are logged too; the response cache; then CORS,
+    # body size, CSRF.
+    middleware = [telemetry.middleware(), Middleware(fast.around), *edge_middleware(edge)]
     app = Starlette(
         routes=routes,
         middleware=middleware,

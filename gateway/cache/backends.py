@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,6 +40,17 @@ class Backend:
     decode: Callable[[object], Entry]
     secrets: tuple[str, ...] = field(default=(), repr=False)
     shared: bool = False
+    # One key's raw value (None: absent), without aiocache's per-call wrappers: its
+    # ``asyncio.wait_for`` (a task per call), plugin and environment checks. The read
+    # of every response-cache answer (a scope's generation) goes through it (issue 7).
+    # Redis: redis-py's own socket timeouts (set from the same ``timeout``) bound it.
+    read: Callable[[str], Awaitable[object]] | None = field(default=None, repr=False)
+
+    async def get(self, key: str) -> object:
+        """The raw value stored under ``key`` (None when absent)."""
+        if self.read is not None:
+            return await self.read(key)
+        return await self.cache.get(key)
 
     async def close(self) -> None:
         """Release connections (the Redis pool); the memory backend has none."""
@@ -68,11 +79,18 @@ def open_backend(url: str | None = None, *, timeout: float = 0.5) -> Backend:
     password in it.
     """
     if not url or url == "memory://":
+        memory = SimpleMemoryCache(serializer=NullSerializer(), timeout=None)
+
+        async def read_memory(key: str) -> object:
+            # What ``get`` ends in for this backend (no namespace, identity serializer).
+            return await memory._get(key, encoding=None)
+
         return Backend(
-            cache=SimpleMemoryCache(serializer=NullSerializer(), timeout=None),
+            cache=memory,
             description="memory",
             encode=lambda entry: entry,
             decode=_same_entry,
+            read=read_memory,
         )
     parts = urlsplit(url)
     safe = describe_url(url)
@@ -101,6 +119,11 @@ def open_backend(url: str | None = None, *, timeout: float = 0.5) -> Backend:
         connection_pool_kwargs=pool_kwargs,
     )
     secrets = tuple(s for s in (password, parts.password) if s)
+    client = cache.client  # no namespace: aiocache's keys are ours as they are
+
+    async def read_redis(key: str) -> object:
+        return await client.get(key)  # bytes or None; socket_timeout bounds it
+
     return Backend(
         cache=cache,
         description=safe,
@@ -108,4 +131,5 @@ def open_backend(url: str | None = None, *, timeout: float = 0.5) -> Backend:
         decode=decode_entry,
         secrets=secrets,
         shared=True,
+        read=read_redis,
     )

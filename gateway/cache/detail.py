@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -117,7 +118,9 @@ class DetailCache:
         if entry is not None and entry.generation == generation:
             age = self._age(entry.stored_at)
             if age < entry.fresh_for:
-                return CacheRead.of(_outcome(entry), CacheState.HIT)
+                # Its age rounded up: whoever keeps what it built (the response cache)
+                # keeps it no longer than the entry stays fresh.
+                return CacheRead.of(_outcome(entry), CacheState.HIT, age_seconds=math.ceil(age))
             if entry.tenant is not None:
                 usable_until = entry.fresh_for + self.config.max_stale
                 if age < usable_until:
@@ -180,6 +183,8 @@ class DetailCache:
         return CacheRead.of(outcome, CacheState.BYPASS)
 
     async def _apply_pending(self) -> None:
+        if not self._pending:  # almost always: no copy of the set per read
+            return
         for scope in list(self._pending):
             await self._store.bump(scope)
             self._pending.discard(scope)

@@ -25,7 +25,9 @@ class CacheState(enum.Enum):
 class CacheRead:
     """The tenant (or that there is none) and the cache state of one read.
 
-    ``age_seconds`` is set for STALE: whole seconds since the entry was read upstream.
+    ``age_seconds`` is set for STALE (whole seconds since the entry was read upstream,
+    rounded down) and for HIT (rounded up, so a lifetime derived from it never outlasts
+    the entry's freshness).
     """
 
     tenant: Tenant | None
@@ -34,11 +36,13 @@ class CacheRead:
     missing: MissingTenant | None = None
 
     @classmethod
-    def of(cls, outcome: Tenant | MissingTenant, state: CacheState) -> CacheRead:
+    def of(
+        cls, outcome: Tenant | MissingTenant, state: CacheState, age_seconds: int | None = None
+    ) -> CacheRead:
         """A read that answered ``outcome``."""
         if isinstance(outcome, MissingTenant):
-            return cls(None, state, missing=outcome)
-        return cls(outcome, state)
+            return cls(None, state, age_seconds=age_seconds, missing=outcome)
+        return cls(outcome, state, age_seconds=age_seconds)
 
     @property
     def not_found(self) -> bool:

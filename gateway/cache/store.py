@@ -50,8 +50,8 @@ class CacheStore:
     async def generation(self, scope: str) -> str:
         """The scope's current generation."""
         key = self.layout.generation(scope)
-        cache = self.backend.cache
-        return _generation(await self.guard.run("generation", lambda: cache.get(key)))
+        backend = self.backend
+        return _generation(await self.guard.run("generation", lambda: backend.get(key)))
 
     async def claimed_generation(self, scope: str) -> str:
         """The scope's generation, never ``INITIAL_GENERATION``: when the key is absent

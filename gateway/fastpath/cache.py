@@ -31,13 +31,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.cache import DetailCache, scope_for
 from gateway.fastpath.probe import Capture, capturing
 from gateway.fastpath.request import MAX_BODY_BYTES, Memo, canonical_body, may_answer
-from gateway.fastpath.store import ResponseStore, StoredResponse
+from gateway.fastpath.store import Headers, ResponseStore, StoredResponse
 from gateway.observability.record import note_cache, note_operation
 
 __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
 
 DEBUG_HEADER = "X-Response-Cache"
-_JSON = b"application/json"
+# Response headers not replayed from a stored answer: recomputed, or set per request.
+_NOT_REPLAYED = frozenset({b"content-length", b"x-response-cache", b"x-request-id"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,10 @@ class ResponseCacheConfig:
     debug: bool = False
     max_entries: int = 10_000
     max_bytes: int = 32 * 1024 * 1024
+    # Where it answers, and the body size limit of what it stands in front of: a longer
+    # body always goes through (to be refused there), never answered from here.
+    path: str = "/graphql"
+    max_body_bytes: int = MAX_BODY_BYTES
 
 
 class ResponseCache:
@@ -57,9 +62,11 @@ class ResponseCache:
     cache in the lifespan. Unbound, or with a ttl of 0, it passes every request through.
     """
 
-    def __init__(self, app: ASGIApp, config: ResponseCacheConfig | None = None) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp | None, config: ResponseCacheConfig | None = None) -> None:
+        self.app: ASGIApp = app if app is not None else _no_app
         self.config = config or ResponseCacheConfig()
+        self._path = self.config.path
+        self._body_limit = min(self.config.max_body_bytes, MAX_BODY_BYTES)
         self.store = ResponseStore(
             max_entries=self.config.max_entries, max_bytes=self.config.max_bytes
         )
@@ -68,6 +75,13 @@ class ResponseCache:
         # Repeated bodies: the digest of their canonical form computed once, remembered
         # by the digest of their bytes (no body, and so no variable, is kept).
         self._canonical = Memo(_body_digest)
+
+    def around(self, app: ASGIApp) -> ResponseCache:
+        """Wrap ``app`` (for ``Middleware(cache.around)``: Starlette builds its middleware
+        stack itself, and the app still needs this instance to ``bind`` it).
+        """
+        self.app = app
+        return self
 
     def bind(self, detail: DetailCache | None) -> None:
         """Use ``detail``'s scopes and generations (None: pass everything through)."""
@@ -83,18 +97,18 @@ class ResponseCache:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer from the cache, or run the view (and keep its answer if allowed)."""
         detail = self._detail
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"] != self._path:
             await self.app(scope, receive, send)
             return
-        if not self.enabled or not may_answer(scope):
+        if not self.enabled or not may_answer(scope, self._body_limit):
             await self._through(scope, receive, send, "BYPASS")
             return
         assert detail is not None
-        authorization = _bearer(scope)
-        body, complete, other = await _read_body(receive)
+        authorization, origin = _caller(scope)
+        body, complete, other = await _read_body(receive, self._body_limit)
         replay = _replay(body, complete, other, receive)
         canonical: bytes | None = None
-        if complete and authorization is not None:
+        if complete and len(body) <= self._body_limit and authorization is not None:
             canonical = self._canonical.get(hashlib.sha256(body).digest(), body)
         if canonical is None or authorization is None:
             await self._through(scope, replay, send, "BYPASS")
@@ -104,7 +118,7 @@ class ResponseCache:
         if generation is None:  # the cache cannot say what is current: keep nothing
             await self._through(scope, replay, send, "BYPASS")
             return
-        key = _key(caller, generation, canonical)
+        key = _key(caller, generation, canonical, origin)
         stored = self.store.get(key)
         if stored is not None:
             await self._answer(stored, send)
@@ -114,7 +128,8 @@ class ResponseCache:
     async def _answer(self, stored: StoredResponse, send: Send) -> None:
         note_operation(stored.operation_name, "query")
         note_cache("response_hit")  # cache_events_total and the request log line
-        headers = [(b"content-type", _JSON), (b"content-length", stored.content_length)]
+        # The headers of the first answer (CORS's among them: the key holds the Origin).
+        headers = [*stored.headers, (b"content-length", stored.content_length)]
         if self._debug:
             headers.append((b"x-response-cache", b"HIT"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -128,13 +143,19 @@ class ResponseCache:
     ) -> None:
         capture = Capture(detail.config)
         status = 0
+        headers: Headers = ()
         chunks: list[bytes] = []
         streaming_ok = True
 
         async def keep(message: Message) -> None:
-            nonlocal status, streaming_ok
+            nonlocal status, streaming_ok, headers
             if message["type"] == "http.response.start":
                 status = message["status"]
+                headers = tuple(
+                    (name, value)
+                    for name, value in message.get("headers", ())
+                    if name.lower() not in _NOT_REPLAYED
+                )
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             else:
@@ -152,7 +173,7 @@ class ResponseCache:
             return
         prepared = self._prepared(b"".join(chunks))
         if prepared is not None:
-            self.store.put(key, prepared, ttl, capture.operation_name)
+            self.store.put(key, prepared, ttl, capture.operation_name, headers)
 
     def _prepared(self, body: bytes) -> bytes | None:
         """The bytes to answer later, or None when this answer must not be kept."""
@@ -185,18 +206,28 @@ class ResponseCache:
         return marked
 
 
-def _bearer(scope: Scope) -> str | None:
-    """The whole ``Authorization`` header when it is ``Bearer <token>`` (as the schema's
-    context reads it), else None.
+async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError("ResponseCache used before around(app) gave it an app")
+
+
+def _caller(scope: Scope) -> tuple[str | None, bytes | None]:
+    """``(authorization, origin)``: the whole ``Authorization`` header when it is
+    ``Bearer <token>`` (as the schema's context reads it, the first one), else None; and
+    the ``Origin`` header (None when absent), on which CORS's answer headers depend.
     """
+    authorization: str | None = None
+    seen = False
+    origin: bytes | None = None
     for name, value in scope["headers"]:
-        if name == b"authorization":
+        if name == b"authorization" and not seen:
+            seen = True
             text: str = value.decode("latin-1")
             scheme, _, token = text.strip().partition(" ")
             if scheme.lower() == "bearer" and token.strip():
-                return text
-            return None
-    return None
+                authorization = text
+        elif name == b"origin" and origin is None:
+            origin = value
+    return authorization, origin
 
 
 def _body_digest(body: bytes) -> bytes | None:
@@ -205,20 +236,27 @@ def _body_digest(body: bytes) -> bytes | None:
     return None if canonical is None else hashlib.sha256(canonical).digest()
 
 
-def _key(scope: str, generation: str, canonical: bytes) -> bytes:
+def _key(scope: str, generation: str, canonical: bytes, origin: bytes | None = None) -> bytes:
     digest = hashlib.sha256(scope.encode("ascii"))
     digest.update(b"\0")
     digest.update(generation.encode("utf-8", "replace"))
+    digest.update(b"\0")
+    # No Origin and an empty one are told apart; an Origin holds no NUL.
+    digest.update(b"-" if origin is None else b"o" + origin)
     digest.update(b"\0")
     digest.update(canonical)
     return digest.digest()
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, bool, Message | None]:
-    """The request body as far as ``MAX_BODY_BYTES``: ``(body, complete, other)``.
+async def _read_body(
+    receive: Receive, limit: int = MAX_BODY_BYTES
+) -> tuple[bytes, bool, Message | None]:
+    """The request body, read until it ends or passes ``limit``: ``(body, complete,
+    other)``.
 
-    Incomplete when the body is longer than that (the rest is still to be received) or
-    when another message (a disconnect, ``other``) came first: the cache steps aside.
+    Incomplete when the client has more to send (the body is longer than ``limit``) or
+    when another message (a disconnect, ``other``) came first: the cache steps aside. A
+    complete body may still be longer than ``limit`` (its last chunk passed it).
     """
     chunks: list[bytes] = []
     size = 0
@@ -230,8 +268,8 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool, Message | None]:
         chunks.append(chunk)
         size += len(chunk)
         if not message.get("more_body", False):
-            return b"".join(chunks), True, None
-        if size > MAX_BODY_BYTES:
+            return (chunk if len(chunks) == 1 else b"".join(chunks)), True, None
+        if size > limit:
             return b"".join(chunks), False, None
 
 

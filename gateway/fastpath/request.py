@@ -51,9 +51,9 @@ class Memo:
         return value
 
 
-def may_answer(scope: Scope) -> bool:
+def may_answer(scope: Scope, max_bytes: int = MAX_BODY_BYTES) -> bool:
     """True for a JSON ``POST`` that does not ask for a streamed answer and whose
-    declared length (if any) is within ``MAX_BODY_BYTES``.
+    declared length (if any) is within ``max_bytes``.
     """
     if scope["method"] != "POST":
         return False
@@ -67,7 +67,7 @@ def may_answer(scope: Scope) -> bool:
                 return False
         elif name == b"content-length":
             try:
-                if int(value) > MAX_BODY_BYTES:
+                if int(value) > max_bytes:
                     return False
             except ValueError:
                 return False

@@ -11,17 +11,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["ResponseStore", "StoredResponse"]
+__all__ = ["Headers", "ResponseStore", "StoredResponse"]
+
+
+Headers = tuple[tuple[bytes, bytes], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
-    """One prepared answer: the body, its ``Content-Length`` and when it stops counting."""
+    """One prepared answer: the body, its ``Content-Length``, when it stops counting,
+    and the other response headers it was first answered with.
+    """
 
     body: bytes
     content_length: bytes
     expires: float
     operation_name: str | None = None
+    headers: Headers = ()
 
 
 class ResponseStore:
@@ -64,7 +70,14 @@ class ResponseStore:
             return None
         return entry
 
-    def put(self, key: bytes, body: bytes, ttl: float, operation_name: str | None = None) -> None:
+    def put(
+        self,
+        key: bytes,
+        body: bytes,
+        ttl: float,
+        operation_name: str | None = None,
+        headers: Headers = (),
+    ) -> None:
         """Keep ``body`` under ``key`` for ``ttl`` seconds (a body larger than the whole
         store, or a ttl of 0, is not kept).
         """
@@ -72,7 +85,7 @@ class ResponseStore:
             return
         self._drop(key)
         entry = StoredResponse(
-            body, str(len(body)).encode("ascii"), self._clock() + ttl, operation_name
+            body, str(len(body)).encode("ascii"), self._clock() + ttl, operation_name, headers
         )
         self._entries[key] = entry
         self._bytes += len(body)

@@ -61,6 +61,12 @@ class Metrics:
         self.multiprocess_dir = multiprocess_dir
         self.registry = registry = CollectorRegistry()
         self._operations: set[str] = set()
+        # ``.labels()`` looks its child up under a lock, after checking the label values;
+        # the children are kept here instead (bounded like the labels: operations are
+        # capped, outcomes are error codes, cache results a fixed set) (issue 7).
+        self._request_children: dict[tuple[str, str], Counter] = {}
+        self._duration_children: dict[str, Histogram] = {}
+        self._cache_children: dict[str, Counter] = {}
         self.requests = Counter(
             PREFIX + "requests",
             "GraphQL requests by operation name and outcome (ok or the first error code).",
@@ -139,10 +145,22 @@ class Metrics:
             outcome = f"http_{status}"
         else:
             outcome = "ok"
-        self.requests.labels(operation=operation, outcome=outcome).inc()
-        self.request_duration.labels(operation=operation).observe(record.elapsed())
+        counted = self._request_children.get((operation, outcome))
+        if counted is None:
+            counted = self.requests.labels(operation=operation, outcome=outcome)
+            self._request_children[operation, outcome] = counted
+        counted.inc()
+        timed = self._duration_children.get(operation)
+        if timed is None:
+            timed = self._duration_children[operation] = self.request_duration.labels(
+                operation=operation
+            )
+        timed.observe(record.elapsed())
         for result, count in record.cache.items():
-            self.cache_events.labels(result=result).inc(count)
+            event = self._cache_children.get(result)
+            if event is None:
+                event = self._cache_children[result] = self.cache_events.labels(result=result)
+            event.inc(count)
 
     def observe_upstream(self, endpoint: str, outcome: str, seconds: float) -> None:
         """Count one exchange with OMI."""

@@ -5,20 +5,21 @@ the request metrics, around everything else (so refused requests are seen too).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.observability.logging import log_request
 from gateway.observability.metrics import Metrics
-from gateway.observability.record import RequestRecord, recording, request_id_from
+from gateway.observability.record import RequestRecord, request_id_from, reset_current, set_current
 from gateway.observability.tracing import Tracing
 
 __all__ = ["REQUEST_ID_HEADER", "ObservabilityMiddleware"]
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_ID_HEADER = REQUEST_ID_HEADER.lower().encode("latin-1")
 
 
 class ObservabilityMiddleware:
@@ -48,41 +49,70 @@ class ObservabilityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        record = RequestRecord(request_id_from(headers.get("x-request-id")), method=scope["method"])
+        # The hot path of every request: plain loops, no per-request context managers
+        # unless tracing is on (issue 7).
+        given: str | None = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+                break
+        record = RequestRecord(request_id_from(given), method=scope["method"])
         # Starlette's exception handlers (the edge's JSON 500) answer outside this
         # middleware, after its record is gone: they read the id from the request state.
         scope.setdefault("state", {})["request_id"] = record.request_id
+        id_header = (_ID_HEADER, record.request_id.encode("latin-1"))
         status = 500  # what the client gets if the app fails before answering
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = record.request_id
+                headers = [
+                    header for header in message.get("headers", ()) if header[0] != _ID_HEADER
+                ]
+                headers.append(id_header)
+                message["headers"] = headers
             await send(message)
 
-        if scope["path"] != self.graphql_path:
-            with recording(record):
+        token = set_current(record)
+        try:
+            if scope["path"] != self.graphql_path:
                 await self.app(scope, receive, send_with_id)
-            return
+                return
+            if self.tracing is not None:
+                with self._server_span(Headers(scope=scope)) as span:
+                    try:
+                        await self._observed(scope, receive, send_with_id, record, lambda: status)
+                    finally:
+                        if span is not None:
+                            _finish_span(span, record, status)
+            else:
+                await self._observed(scope, receive, send_with_id, record, lambda: status)
+        finally:
+            reset_current(token)
 
-        if self.metrics is not None:
-            self.metrics.in_flight.inc()
-        with recording(record), self._server_span(headers) as span:
-            try:
-                await self.app(scope, receive, send_with_id)
-            finally:
-                if self.metrics is not None:
-                    self.metrics.in_flight.dec()
-                record.status = status  # its result: a refusal without a code is http_<status>
-                if record.ran_operation or record.method == "POST" or status >= 400:
-                    log_request(record, status)
-                    if self.metrics is not None:
-                        self.metrics.observe_request(record, status)
-                if span is not None:
-                    _finish_span(span, record, status)
+    async def _observed(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        record: RequestRecord,
+        status_of: Callable[[], int],
+    ) -> None:
+        """Run a GraphQL request: in-flight gauge, then its log line and metrics."""
+        metrics = self.metrics
+        if metrics is not None:
+            metrics.in_flight.inc()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if metrics is not None:
+                metrics.in_flight.dec()
+            status = record.status = status_of()  # a refusal without a code: http_<status>
+            if record.ran_operation or record.method == "POST" or status >= 400:
+                log_request(record, status)
+                if metrics is not None:
+                    metrics.observe_request(record, status)
 
     @contextlib.contextmanager
     def _server_span(self, headers: Headers) -> Iterator[Span | None]:
