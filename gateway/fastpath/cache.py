@@ -106,24 +106,23 @@ class ResponseCache:
         assert detail is not None
         authorization, origin = _caller(scope)
         body, complete, other = await _read_body(receive, self._body_limit)
-        replay = _replay(body, complete, other, receive)
         canonical: bytes | None = None
         if complete and len(body) <= self._body_limit and authorization is not None:
             canonical = self._canonical.get(hashlib.sha256(body).digest(), body)
         if canonical is None or authorization is None:
-            await self._through(scope, replay, send, "BYPASS")
+            await self._through(scope, _replay(body, complete, other, receive), send, "BYPASS")
             return
         caller = scope_for(authorization)
         generation = await detail.generation(caller)
         if generation is None:  # the cache cannot say what is current: keep nothing
-            await self._through(scope, replay, send, "BYPASS")
+            await self._through(scope, _replay(body, complete, other, receive), send, "BYPASS")
             return
         key = _key(caller, generation, canonical, origin)
         stored = self.store.get(key)
         if stored is not None:
             await self._answer(stored, send)
             return
-        await self._miss(key, detail, scope, replay, send)
+        await self._miss(key, detail, scope, _replay(body, complete, other, receive), send)
 
     async def _answer(self, stored: StoredResponse, send: Send) -> None:
         note_operation(stored.operation_name, "query")

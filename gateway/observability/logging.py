@@ -58,13 +58,16 @@ class _Timestamps:
 
 
 def _text_value(value: object) -> str:
+    kind = type(value)
+    if kind is int or kind is float:
+        return str(value)  # never quoted (the request line's numbers: a hot path)
     if isinstance(value, list):
         # Upstream calls read as endpoint:outcome:ms, comma separated.
-        return ",".join(_text_value(item) for item in value) or "-"
+        return ",".join([_text_value(item) for item in value]) or "-"
     if isinstance(value, dict):
-        if value and all(key in value for key in ("endpoint", "outcome", "ms")):
-            return ":".join(str(item) for item in value.values())
-        return ",".join(f"{key}:{item}" for key, item in value.items()) or "-"
+        if "endpoint" in value and "outcome" in value and "ms" in value:
+            return ":".join([str(item) for item in value.values()])
+        return ",".join([f"{key}:{item}" for key, item in value.items()]) or "-"
     text = str(value)
     return json.dumps(text) if (not text or " " in text or '"' in text) else text
 

@@ -91,6 +91,8 @@ class RequestRecord:
 
 def _printable(value: str, limit: int) -> str:
     # Printable ASCII only: the id goes into HTTP headers (ours and OMI's) and logs.
+    if value.isascii() and value.isprintable():  # the usual case, without a char loop
+        return value[:limit]
     return "".join(char for char in value if " " <= char <= "~")[:limit]
 
 
