@@ -216,18 +216,19 @@ def schema_guards(config: EdgeConfig) -> list[Any]:
     """The extensions that enforce ``config`` (``ErrorCodes`` first: see above)."""
     # The limit rules are built once: Strawberry's validation cache keys on the rule
     # classes, so a class made per request would re-validate every request (issue 7).
-    limits = [
+    # Introspection is refused by a rule too (``DisableIntrospection``'s): one extension
+    # adds them all, one fewer instance and set of hooks per request.
+    rules = [
         safe_depth_rule(config.max_depth),
         *MaxAliasesLimiter(max_alias_count=config.max_aliases).validation_rules,
     ]
-    guards: list[Any] = [
+    if not config.open_schema:
+        rules += DisableIntrospection().validation_rules
+    return [
         lambda: ErrorCodes(hide_suggestions=not config.open_schema),
-        lambda: AddValidationRules(limits),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=config.max_tokens),
     ]
-    if not config.open_schema:
-        guards.append(DisableIntrospection)
-    return guards
 
 
 def batching(config: EdgeConfig) -> BatchingConfig | None:

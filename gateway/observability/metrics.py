@@ -67,6 +67,8 @@ class Metrics:
         self._request_children: dict[tuple[str, str], Counter] = {}
         self._duration_children: dict[str, Histogram] = {}
         self._cache_children: dict[str, Counter] = {}
+        self._upstream_children: dict[tuple[str, str], Counter] = {}
+        self._upstream_duration_children: dict[str, Histogram] = {}
         self.requests = Counter(
             PREFIX + "requests",
             "GraphQL requests by operation name and outcome (ok or the first error code).",
@@ -164,8 +166,17 @@ class Metrics:
 
     def observe_upstream(self, endpoint: str, outcome: str, seconds: float) -> None:
         """Count one exchange with OMI."""
-        self.upstream.labels(endpoint=endpoint, outcome=outcome).inc()
-        self.upstream_duration.labels(endpoint=endpoint).observe(seconds)
+        counted = self._upstream_children.get((endpoint, outcome))
+        if counted is None:
+            counted = self.upstream.labels(endpoint=endpoint, outcome=outcome)
+            self._upstream_children[endpoint, outcome] = counted
+        counted.inc()
+        timed = self._upstream_duration_children.get(endpoint)
+        if timed is None:
+            timed = self._upstream_duration_children[endpoint] = self.upstream_duration.labels(
+                endpoint=endpoint
+            )
+        timed.observe(seconds)
 
     def on_breaker_change(self, state: _HasValue) -> None:
         """For ``CircuitBreaker(on_change=...)``: record ``closed``/``half_open``/``open``."""
