@@ -5,6 +5,7 @@ detail cache is shared, and /metrics adds up every worker's counts.
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -46,6 +47,19 @@ def _clear(redis_url: str, prefix: str) -> None:
         client.close()
 
 
+def _wait_until_counted(url: str, sent: int) -> None:
+    """Wait until /metrics counts ``sent`` requests (up to 30 s).
+
+    A worker counts a request after sending its answer; the other worker may serve the
+    next /metrics before the first one, descheduled, has counted the last requests.
+    """
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if total(samples(url), "omi_gateway_requests_total") >= sent:
+            return
+        time.sleep(0.05)
+
+
 @pytest.mark.redis
 def test_two_workers_share_redis_and_metrics(
     gateway_for: GatewayFactory,
@@ -76,16 +90,17 @@ def test_two_workers_share_redis_and_metrics(
                 return graphql(url, DETAIL, {"id": tenant_id}, token=demo_token)
 
             pids: set[int] = set()
+            # Until both workers have served (one may still be starting on a busy machine).
+            deadline = time.monotonic() + 60
             with ThreadPoolExecutor(max_workers=8) as pool:
-                for _round in range(20):
+                while len(pids) < 2 and time.monotonic() < deadline:
                     answers = list(pool.map(detail, range(16)))
                     sent += len(answers)
                     for answer in answers:
                         assert answer.json()["data"]["tenant"]["id"] == tenant_id
                     records = _request_records(gateway.output())
                     pids = {r["pid"] for r in records[2:] if r["operation"] == "OneTenant"}
-                    if len(pids) == 2:
-                        break
+            _wait_until_counted(url, sent)
             views = [samples(url) for _ in range(6)]
             calls = sandbox_calls(clean_sandbox.url)
     finally:
