@@ -8,9 +8,12 @@ line per GraphQL request. Every line goes through ``redact`` before it is writte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
 import time
+from collections.abc import Callable
 from typing import Any, Final
 
 from gateway.observability.record import RequestRecord
@@ -28,6 +31,7 @@ __all__ = [
 
 LOG_FORMATS: Final = ("text", "json")
 REQUEST_LOGGER: Final = "gateway.request"
+REQUEST_MESSAGE: Final = "graphql request"
 
 
 def _extra(record: logging.LogRecord) -> dict[str, Any]:
@@ -49,10 +53,18 @@ class _Timestamps:
 
     def of(self, record: logging.LogRecord) -> str:
         """``record.created`` as ``2026-01-01T00:00:00.000Z``."""
-        millisecond = int(record.created) * 1000 + int(record.msecs)
+        return self.at(record.created, int(record.msecs))
+
+    def at(self, created: float, msecs: int | None = None) -> str:
+        """``created`` (seconds since the epoch) as above; ``msecs`` as ``LogRecord``
+        computes it unless given.
+        """
+        if msecs is None:
+            msecs = int((created - int(created)) * 1000)
+        millisecond = int(created) * 1000 + msecs
         if millisecond != self._millisecond:
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            self._stamp = f"{stamp}.{int(record.msecs):03d}Z"
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created))
+            self._stamp = f"{stamp}.{msecs:03d}Z"
             self._millisecond = millisecond
         return self._stamp
 
@@ -78,6 +90,7 @@ class TextFormatter(logging.Formatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._timestamps = _Timestamps()
+        self.lines = _LineBatch()  # request lines on their way to this handler's stream
 
     def format(self, record: logging.LogRecord) -> str:
         """One readable line (plus a trace when there is one), redacted."""
@@ -88,6 +101,14 @@ class TextFormatter(logging.Formatter):
             line += "\n" + self.formatException(record.exc_info)
         return redact(line)
 
+    def request_line(self, created: float, fields: dict[str, Any]) -> str:
+        """What ``format`` makes of the request line logged at ``created`` with
+        ``fields`` (without a ``LogRecord``: see ``log_request``).
+        """
+        parts = [self._timestamps.at(created), "INFO", REQUEST_LOGGER, REQUEST_MESSAGE]
+        parts += [f"{key}={_text_value(value)}" for key, value in fields.items()]
+        return redact(" ".join(parts))
+
 
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: ``ts``, ``level``, ``logger``, ``message``, ``pid``, the
@@ -97,6 +118,7 @@ class JsonFormatter(logging.Formatter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._timestamps = _Timestamps()
+        self.lines = _LineBatch()  # request lines on their way to this handler's stream
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as compact JSON, redacted."""
@@ -110,6 +132,20 @@ class JsonFormatter(logging.Formatter):
         data.update(_extra(record))
         if record.exc_info:
             data["exc_info"] = self.formatException(record.exc_info)
+        return redact(json.dumps(data, default=str, ensure_ascii=False))
+
+    def request_line(self, created: float, fields: dict[str, Any]) -> str:
+        """What ``format`` makes of the request line logged at ``created`` with
+        ``fields`` (without a ``LogRecord``: see ``log_request``).
+        """
+        data: dict[str, Any] = {
+            "ts": self._timestamps.at(created),
+            "level": "INFO",
+            "logger": REQUEST_LOGGER,
+            "message": REQUEST_MESSAGE,
+            "pid": os.getpid(),
+        }
+        data.update(fields)
         return redact(json.dumps(data, default=str, ensure_ascii=False))
 
 
@@ -169,24 +205,111 @@ def request_fields(record: RequestRecord, status: int) -> dict[str, Any]:
 
 
 def log_request(record: RequestRecord, status: int) -> None:
-    """Write the one INFO line for a finished GraphQL request."""
+    """Write the one INFO line for a finished GraphQL request.
+
+    When every handler it would reach is a plain ``StreamHandler`` with one of the
+    formatters above and nothing filters (``log_config``'s set-up), the line those
+    handlers would write is written to their streams directly: the same text, without
+    a ``LogRecord`` and logging's dispatch, a third of a cached answer's cost (issue 7).
+    Any other set-up (a test's capture handler, a filter) gets the ``LogRecord``.
+    """
     logger = _request_logger
-    if logger.isEnabledFor(logging.INFO):
-        # ``logger.info`` without its search of the stack for the caller's file and line
-        # (unused by both formats): a few microseconds of every request (issue 7).
-        line = logger.makeRecord(
-            REQUEST_LOGGER,
-            logging.INFO,
-            __file__,
-            0,
-            "graphql request",
-            (),
-            None,
-            extra={"fields": request_fields(record, status)},
-        )
-        logger.handle(line)
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    fields = request_fields(record, status)
+    handlers = _plain_handlers(logger)
+    if handlers is None:
+        logger.handle(_log_record(logger, fields))
+        return
+    created = time.time()
+    for handler in handlers:
+        formatter: TextFormatter | JsonFormatter = handler.formatter  # type: ignore[assignment]
+        line = formatter.request_line(created, fields) + handler.terminator
+        formatter.lines.add(handler, line, lambda: _log_record(logger, fields))
+
+
+class _LineBatch:
+    """Request lines of a formatter's handlers, written at the end of the event loop's
+    current iteration: one write (a system call, the costliest part of a line) for all
+    the requests that finished in it, each line whole. Outside a loop: at once.
+    """
+
+    __slots__ = ("_pending", "_report")
+
+    def __init__(self) -> None:
+        self._pending: dict[logging.StreamHandler[Any], list[str]] = {}
+        self._report: Callable[[], logging.LogRecord] | None = None
+
+    def add(
+        self,
+        handler: logging.StreamHandler[Any],
+        line: str,
+        record: Callable[[], logging.LogRecord],
+    ) -> None:
+        """Queue ``line`` for ``handler``'s stream (``record()`` for an error report)."""
+        scheduled = bool(self._pending)
+        self._pending.setdefault(handler, []).append(line)
+        self._report = record
+        if scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Write the queued lines now."""
+        pending, self._pending = self._pending, {}
+        for handler, lines in pending.items():
+            with handler.lock:  # type: ignore[union-attr]  # set by Handler.__init__
+                try:
+                    handler.stream.write("".join(lines))
+                    handler.stream.flush()
+                except Exception:  # as StreamHandler.emit: report, never fail a request
+                    if self._report is not None:
+                        handler.handleError(self._report())
+
+
+def _log_record(logger: logging.Logger, fields: dict[str, Any]) -> logging.LogRecord:
+    # ``logger.info`` without its search of the stack for the caller (unused by both
+    # formats).
+    return logger.makeRecord(
+        REQUEST_LOGGER,
+        logging.INFO,
+        __file__,
+        0,
+        REQUEST_MESSAGE,
+        (),
+        None,
+        extra={"fields": fields},
+    )
+
+
+def _plain_handlers(logger: logging.Logger) -> list[logging.StreamHandler[Any]] | None:
+    """The handlers an INFO record of ``logger`` reaches, if all are plain stream
+    handlers with this module's formatters and no filters; else None.
+    """
+    if logger.filters or logger.disabled:
+        return None
+    found: list[logging.StreamHandler[Any]] = []
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if (
+                type(handler) is not logging.StreamHandler
+                or handler.filters
+                or type(handler.formatter) not in _FORMATTERS
+            ):
+                return None
+            if handler.level <= logging.INFO:
+                found.append(handler)
+        current = current.parent if current.propagate else None
+    return found or None
 
 
 # logging's own registry keeps loggers for the process's life; this saves a lookup under
 # its lock per request. Configuration (dictConfig) changes the logger, not which it is.
 _request_logger = logging.getLogger(REQUEST_LOGGER)
+_FORMATTERS: Final = (TextFormatter, JsonFormatter)
