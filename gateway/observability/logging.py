@@ -105,9 +105,21 @@ class TextFormatter(logging.Formatter):
         """What ``format`` makes of the request line logged at ``created`` with
         ``fields`` (without a ``LogRecord``: see ``log_request``).
         """
-        parts = [self._timestamps.at(created), "INFO", REQUEST_LOGGER, REQUEST_MESSAGE]
-        parts += [f"{key}={_text_value(value)}" for key, value in fields.items()]
-        return redact(" ".join(parts))
+        stamp = self._timestamps.at(created)
+        # ``request_fields``' names and kinds spelled out (no dispatch per value); a test
+        # holds this equal to ``format``'s line.
+        calls = fields["upstream"]
+        upstream = ",".join([f"{c['endpoint']}:{c['outcome']}:{c['ms']}" for c in calls])
+        cache = ",".join([f"{result}:{count}" for result, count in fields["cache"].items()])
+        return redact(
+            f"{stamp} INFO {REQUEST_LOGGER} {REQUEST_MESSAGE}"
+            f" request_id={_text_value(fields['request_id'])}"
+            f" operation={_text_value(fields['operation'])}"
+            f" operation_type={_text_value(fields['operation_type'])}"
+            f" status={fields['status']} duration_ms={fields['duration_ms']}"
+            f" upstream={upstream or '-'} upstream_calls={fields['upstream_calls']}"
+            f" cache={cache or '-'} result={_text_value(fields['result'])}"
+        )
 
 
 class JsonFormatter(logging.Formatter):

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -21,7 +21,7 @@ from gateway.observability.logging import (
     log_request,
     request_fields,
 )
-from gateway.observability.record import RequestRecord
+from gateway.observability.record import RequestRecord, UpstreamCall
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
@@ -71,15 +71,28 @@ def _zero_duration(text: str) -> str:
     return re.sub(r"duration_ms=[0-9.]+", "duration_ms=0.0", text)
 
 
-def test_the_text_line_is_the_formatters_line(request_logger: logging.Logger) -> None:
+def _busy_record() -> RequestRecord:
+    record = _record('with space "quoted"')
+    record.operation_name = None
+    record.upstream.append(UpstreamCall("tenant/info", "200", 0.0031))
+    record.upstream.append(UpstreamCall("tenant/list", "timeout", 1.5))
+    record.cache["hit"] += 2
+    record.error_codes += ["UPSTREAM_TIMEOUT", "NOT_FOUND"]
+    return record
+
+
+@pytest.mark.parametrize("make", [_record, _busy_record])
+def test_the_text_line_is_the_formatters_line(
+    request_logger: logging.Logger, make: Callable[[], RequestRecord]
+) -> None:
     stream = _stream_handler(request_logger, TextFormatter())
-    log_request(_record(), 200)
+    log_request(make(), 200)
     written = stream.getvalue()
     assert written.count("\n") == 1
     assert STAMP.match(written)
-    expected = TextFormatter().format(_as_record(request_logger, _record()))
+    expected = TextFormatter().format(_as_record(request_logger, make()))
     assert STAMP.sub("", _zero_duration(written.rstrip("\n"))) == STAMP.sub("", expected)
-    assert "cache=response_hit:1 result=ok" in written
+    assert "result=ok" in written or "upstream=tenant/info:200:3.1,tenant/list" in written
 
 
 def test_the_json_line_is_the_formatters_line(request_logger: logging.Logger) -> None:
