@@ -33,6 +33,9 @@ from gateway.settings import Settings, SettingsError
 __all__ = ["EXAMPLE_OPERATION", "IdeDefaults", "create_app"]
 
 # What GraphiQL opens with in sandbox mode: one click on Run lists tenants.
+# Below uvicorn's (and most servers') 5 s keep-alive: see the lifespan.
+UPSTREAM_KEEPALIVE_SECONDS = 4.0
+
 EXAMPLE_OPERATION = """\
 # The demo partner's token is in the Headers tab below. Click Run.
 query FirstTenants {
@@ -128,9 +131,13 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
             write=settings.read_timeout,
             pool=settings.pool_timeout,
         )
+        # Idle upstream connections are dropped after 4 s: before a server's usual 5 s
+        # keep-alive closes them, so a write never goes out on a connection the server is
+        # closing (it would end as "outcome unknown" for nothing).
         limits = httpx.Limits(
             max_connections=settings.max_connections,
             max_keepalive_connections=settings.max_connections,
+            keepalive_expiry=UPSTREAM_KEEPALIVE_SECONDS,
         )
         # Observed: upstream metrics, spans, X-Request-ID and traceparent on each call.
         # aiohttp's pool under httpx's API: about half the CPU per call (issue 7).
