@@ -92,8 +92,9 @@ class TenantCreated:
     @field("The new tenant's detail (status PENDING until activated).")
     async def tenant(self, info: Info) -> Tenant | None:
         """Read on demand: a client that only wants the id costs no extra call."""
-        record = await info.context.tenants.load(str(self.id))
-        return None if record is None else Tenant(record=record)
+        tenants = info.context.tenants
+        record = await tenants.load(str(self.id))
+        return None if record is None else Tenant.of(record, tenants)
 
 
 @strawberry.type(description="The money was added.")
@@ -117,7 +118,7 @@ class TopUpSucceeded:
                 # A detail loaded earlier in this request predates the top-up.
                 context.forget_tenant(item.id)
                 record = await context.tenants.load(item.id)
-                return None if record is None else Tenant(record=record)
+                return None if record is None else Tenant.of(record, context.tenants)
         return None
 
 

@@ -44,7 +44,7 @@ class Query:
         result = await context.omi.list_tenants(
             authorization, page=page, size=size, keyword=keyword
         )
-        return TenantPage.of(result)
+        return TenantPage.of(result, context.tenants)
 
     @field("One of the caller's tenants; null when there is no such one.")
     async def tenant(
@@ -58,4 +58,4 @@ class Query:
         if problems := check_tenant_id(id):
             raise bad_user_input(problems)
         record = await context.tenants.load(str(id))
-        return None if record is None else Tenant(record=record)
+        return None if record is None else Tenant.of(record, context.tenants)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Generator
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from gateway import omi
-from gateway.schema._typed import field
-from gateway.schema.context import Context
 from gateway.schema.scalars import Money
 
 __all__ = [
@@ -23,8 +22,6 @@ __all__ = [
     "TenantPage",
     "TenantStatus",
 ]
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.enum(description="Whether a tenant is ready to use.")
@@ -116,73 +113,109 @@ def _same(raw: Any) -> Any:
     return raw
 
 
-def _detail_field(name: str, graphql_type: Any, description: str, convert: Any = _same) -> Any:
-    """A Tenant field read from the record, or from the detail when the record lacks it.
+# The request's detail loader (``Context.tenants``).
+Loader = DataLoader[str, "omi.Tenant | None"]
 
-    The resolver is synchronous when the value is at hand (most fields, always for a
-    detail read) and returns an awaitable only when the detail must be loaded: cheaper
-    than an ``async def`` per field on the hot path.
+
+class _FromDetail:
+    """A field a list item lacks, read from the tenant's detail when it is awaited.
+
+    An awaitable object rather than a coroutine: one made for a field the query does
+    not select is simply dropped (a coroutine never awaited would warn).
     """
 
-    async def from_detail(tenant_id: str, info: Info) -> Any:
-        detail = await info.context.tenants.load(tenant_id)
-        return None if detail is None else convert(getattr(detail, name))
+    __slots__ = ("convert", "loader", "name", "tenant_id")
 
-    def resolve(root: Tenant, info: Info) -> Any | Awaitable[Any]:
-        record = root.record
-        if record.has(name):
-            return convert(getattr(record, name))
-        return from_detail(record.id, info)
+    def __init__(self, loader: Loader, tenant_id: str, name: str, convert: Any) -> None:
+        self.loader = loader
+        self.tenant_id = tenant_id
+        self.name = name
+        self.convert = convert
 
-    return strawberry.field(resolver=resolve, graphql_type=graphql_type, description=description)
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._load().__await__()
+
+    async def _load(self) -> Any:
+        detail = await self.loader.load(self.tenant_id)
+        return None if detail is None else self.convert(getattr(detail, self.name))
+
+
+def _detail_field(graphql_type: Any, description: str) -> Any:
+    """A Tenant field without a resolver: ``Tenant.of`` sets its value (issue 7).
+
+    Strawberry reads a resolver-less field with a plain ``getattr`` (no ``Info``, no
+    argument parsing, no extension chain): much cheaper per field than a resolver. A
+    value OMI's record lacks (list items) is a ``_FromDetail``, which graphql-core
+    awaits like any awaitable result.
+    """
+    return strawberry.field(graphql_type=graphql_type, description=description)
+
+
+# Each field's OMI attribute and how its value becomes the GraphQL one.
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "full_name": _same,
+    "email": _same,
+    "description": _same,
+    "enabled": _same,
+    "domain": _same,
+    "domain_fusion": _same,
+    "domain_expire": _same,
+    "effective_date": _same,
+    "expire_date": _same,
+    "phone": _same,
+    "status": _enum_of(TenantStatus, TenantStatus.UNKNOWN),
+    "paid_type": _enum_of(PaidType, PaidType.UNKNOWN),
+    "nation": _same,
+    "currency": _same,
+    "language": _same,
+    "balance": _same,
+    "api_key": _same,
+    "public_numbers": _numbers,
+    "service_package": _package,
+}
 
 
 @strawberry.type(description="A tenant: a business the partner sells OMI to.")
 class Tenant:
-    """A tenant record as GraphQL; list items read missing fields from the detail."""
+    """A tenant record as GraphQL; list items read missing fields from the detail.
+
+    Build it with ``Tenant.of(record, loader)``.
+    """
 
     record: strawberry.Private[omi.Tenant]
+    id: strawberry.ID = strawberry.field(description="The tenant's id.")
+    full_name: Any = _detail_field(str | None, "The business's name.")
+    email: Any = _detail_field(str | None, "The owner's email (names it in `topUp`).")
+    description: Any = _detail_field(str | None, "A description of the business.")
+    enabled: Any = _detail_field(bool | None, "Operating (true) or suspended (false).")
+    domain: Any = _detail_field(str | None, "The tenant's OMI sub-domain (web access).")
+    domain_fusion: Any = _detail_field(str | None, "The switchboard's domain.")
+    domain_expire: Any = _detail_field(datetime | None, "When the domain expires.")
+    effective_date: Any = _detail_field(datetime | None, "When it was activated.")
+    expire_date: Any = _detail_field(datetime | None, "When the account expires.")
+    phone: Any = _detail_field(str | None, "The owner's phone number.")
+    status: Any = _detail_field(TenantStatus | None, "Activation status.")
+    paid_type: Any = _detail_field(PaidType | None, "Prepaid or postpaid.")
+    nation: Any = _detail_field(str | None, "Country code, e.g. `vn`.")
+    currency: Any = _detail_field(str | None, "Currency of the money fields, e.g. `VND`.")
+    language: Any = _detail_field(str | None, "Language code, e.g. `vi`.")
+    balance: Any = _detail_field(Money | None, "The account's balance, in `currency`.")
+    api_key: Any = _detail_field(
+        str | None, "The tenant's own OMI API key: a secret, handle with care."
+    )
+    public_numbers: Any = _detail_field(list[PublicNumber] | None, "The tenant's hotlines.")
+    service_package: Any = _detail_field(ServicePackage | None, "The tenant's service plan.")
 
-    @field("The tenant's id.")
-    def id(self) -> strawberry.ID:
-        """OMI's tenant id."""
-        return strawberry.ID(self.record.id)
-
-    full_name = _detail_field("full_name", str | None, "The business's name.")
-    email = _detail_field("email", str | None, "The owner's email (names it in `topUp`).")
-    description = _detail_field("description", str | None, "A description of the business.")
-    enabled = _detail_field("enabled", bool | None, "Operating (true) or suspended (false).")
-    domain = _detail_field("domain", str | None, "The tenant's OMI sub-domain (web access).")
-    domain_fusion = _detail_field("domain_fusion", str | None, "The switchboard's domain.")
-    domain_expire = _detail_field("domain_expire", datetime | None, "When the domain expires.")
-    effective_date = _detail_field("effective_date", datetime | None, "When it was activated.")
-    expire_date = _detail_field("expire_date", datetime | None, "When the account expires.")
-    phone = _detail_field("phone", str | None, "The owner's phone number.")
-    status = _detail_field(
-        "status",
-        TenantStatus | None,
-        "Activation status.",
-        _enum_of(TenantStatus, TenantStatus.UNKNOWN),
-    )
-    paid_type = _detail_field(
-        "paid_type",
-        PaidType | None,
-        "Prepaid or postpaid.",
-        _enum_of(PaidType, PaidType.UNKNOWN),
-    )
-    nation = _detail_field("nation", str | None, "Country code, e.g. `vn`.")
-    currency = _detail_field("currency", str | None, "Currency of the money fields, e.g. `VND`.")
-    language = _detail_field("language", str | None, "Language code, e.g. `vi`.")
-    balance = _detail_field("balance", Money | None, "The account's balance, in `currency`.")
-    api_key = _detail_field(
-        "api_key", str | None, "The tenant's own OMI API key: a secret, handle with care."
-    )
-    public_numbers = _detail_field(
-        "public_numbers", list[PublicNumber] | None, "The tenant's hotlines.", _numbers
-    )
-    service_package = _detail_field(
-        "service_package", ServicePackage | None, "The tenant's service plan.", _package
-    )
+    @classmethod
+    def of(cls, record: omi.Tenant, loader: Loader) -> Tenant:
+        """``record`` as GraphQL; what it lacks is read through ``loader`` on demand."""
+        values: dict[str, Any] = {}
+        for name, convert in _CONVERT.items():
+            if record.has(name):
+                values[name] = convert(getattr(record, name))
+            else:
+                values[name] = _FromDetail(loader, record.id, name, convert)
+        return cls(record=record, id=strawberry.ID(record.id), **values)
 
 
 @strawberry.type(description="Where a page sits in the whole list.")
@@ -205,10 +238,10 @@ class TenantPage:
     page_info: PageInfo = strawberry.field(description="Pagination.")
 
     @classmethod
-    def of(cls, record: omi.TenantPage) -> TenantPage:
+    def of(cls, record: omi.TenantPage, loader: Loader) -> TenantPage:
         """From the client's record."""
         return cls(
-            items=[Tenant(record=item) for item in record.items],
+            items=[Tenant.of(item, loader) for item in record.items],
             page_info=PageInfo(
                 page=record.page,
                 size=record.size,
