@@ -132,6 +132,9 @@ SPEED_OPTIONS: tuple[Option, ...] = (
     ),
 )
 
+# An immutable value, not configuration read at import time.
+_EDGE_DEFAULTS = EdgeConfig()
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -168,12 +171,13 @@ class Settings:
     breaker_cool_down: float = 10.0
     idempotency_ttl: float = 86_400.0
     idempotency_wait: float = 5.0
-    max_depth: int = 10
-    max_aliases: int = 15
-    max_tokens: int = 2000
-    max_document_chars: int = 10_000
-    max_body_bytes: int = 65_536
-    max_batch: int = 10
+    # The edge's limits: their defaults live in one place, EdgeConfig.
+    max_depth: int = _EDGE_DEFAULTS.max_depth
+    max_aliases: int = _EDGE_DEFAULTS.max_aliases
+    max_tokens: int = _EDGE_DEFAULTS.max_tokens
+    max_document_chars: int = _EDGE_DEFAULTS.max_document_chars
+    max_body_bytes: int = _EDGE_DEFAULTS.max_body_bytes
+    max_batch: int = _EDGE_DEFAULTS.max_batch
     cors_origins: str | None = None
     response_cache_ttl: float = 60.0
 
