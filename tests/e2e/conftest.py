@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
+from tests.e2e.resilience_support import Sandbox
 from tests.servers import ServerProcess
 
 # Short enough that a hanging upstream test is quick; long enough for a loaded machine.
@@ -97,6 +98,12 @@ def stats(clean_sandbox: ServerProcess) -> Callable[[], dict[str, int]]:
         return calls
 
     return read
+
+
+@pytest.fixture
+def omi(clean_sandbox: ServerProcess, demo_token: str) -> Sandbox:
+    """The session's sandbox as the resilience tests drive it: faults cleared, counts zeroed."""
+    return Sandbox(clean_sandbox.url, demo_token)
 
 
 @pytest.fixture

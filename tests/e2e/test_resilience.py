@@ -29,12 +29,6 @@ from tests.e2e.resilience_support import (
 from tests.servers import ServerProcess
 
 
-@pytest.fixture
-def omi(clean_sandbox: ServerProcess, demo_token: str) -> Sandbox:
-    """The session's sandbox, faults cleared and counts zeroed around the test."""
-    return Sandbox(clean_sandbox.url, demo_token)
-
-
 @pytest.fixture(scope="module")
 def plain(sandbox: ServerProcess) -> Iterator[ServerProcess]:
     """A gateway with the default retry policy and a breaker that stays out of the way."""

@@ -49,12 +49,6 @@ class Outcome:
 
 
 @pytest.fixture
-def omi(clean_sandbox: ServerProcess, demo_token: str) -> Sandbox:
-    """The session's sandbox, faults cleared and counts zeroed around the test."""
-    return Sandbox(clean_sandbox.url, demo_token)
-
-
-@pytest.fixture
 def chaotic(sandbox: ServerProcess) -> Iterator[ServerProcess]:
     """A gateway with short timeouts and a quick breaker, as under real trouble."""
     settings = {"request_timeout": "3", "breaker_cool_down": "0.3"}
