@@ -21,6 +21,7 @@ import uvicorn
 from uvicorn.loops.auto import auto_loop_factory
 
 from gateway.cli.stop_order import StopOrder
+from gateway.http.coalesce import HTTP_PROTOCOL
 from gateway.observability.logging import log_config
 from gateway.settings import LOG_FORMATS, OPS_OPTIONS, OPTIONS, Settings, SettingsError
 
@@ -93,13 +94,21 @@ class _Server(uvicorn.Server):
             raise RuntimeError(f"server on port {self.config.port} failed to start") from exc
 
 
-def _server(app: object, settings: Settings, port: int, grace: float | None = None) -> _Server:
+def _server(
+    app: object,
+    settings: Settings,
+    port: int,
+    grace: float | None = None,
+    *,
+    http: type[asyncio.Protocol] | str = "auto",
+) -> _Server:
     if grace is None:
         grace = settings.grace_period
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=settings.host,
         port=port,
+        http=http,
         log_level=settings.log_level,
         log_config=log_config(settings.log_format, settings.log_level),
         access_log=False,  # the gateway logs one line per GraphQL request itself
@@ -163,7 +172,11 @@ async def _serve(settings: Settings) -> int:
             # Still sandbox mode (introspection for GraphiQL), now with the sandbox's URL.
             settings = dataclasses.replace(settings, upstream=sandbox_url, sandbox=True)
             ide = IdeDefaults(query=EXAMPLE_OPERATION, headers={"Authorization": f"Bearer {token}"})
-        gateway = _server(create_app(settings, ide=ide), settings, settings.port)
+        # One write per response (see gateway.http.coalesce); the embedded sandbox keeps
+        # uvicorn's own protocol: its drop fault closes the stock transport directly.
+        gateway = _server(
+            create_app(settings, ide=ide), settings, settings.port, http=HTTP_PROTOCOL
+        )
         order.add(gateway, asyncio.create_task(gateway.run_until_stopped()))
         if not await _started(gateway, order.tasks[-1]):
             await order.stop()

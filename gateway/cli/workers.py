@@ -21,6 +21,7 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from gateway.http.coalesce import HTTP_PROTOCOL
 from gateway.observability.logging import log_config
 from gateway.observability.metrics import MULTIPROC_ENV
 from gateway.settings import CACHE_OPTIONS, OPS_OPTIONS, OPTIONS, Settings
@@ -89,6 +90,7 @@ def run_workers(settings: Settings) -> int:
             host=settings.host,
             port=settings.port,
             workers=settings.workers,
+            http=HTTP_PROTOCOL,  # one write per response (see gateway.http.coalesce)
             log_config=log_config(settings.log_format, settings.log_level),
             access_log=False,
             timeout_graceful_shutdown=settings.grace_period,  # type: ignore[arg-type]
