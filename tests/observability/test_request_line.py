@@ -152,3 +152,42 @@ async def test_lines_of_one_loop_iteration_are_written_together_in_order(
     log_request(_record("third"), 200)
     await asyncio.sleep(0)
     assert stream.getvalue().count("graphql request") == 3
+
+
+def test_lines_of_one_kind_share_parts_but_not_ids_durations_or_calls(
+    request_logger: logging.Logger,
+) -> None:
+    # One formatter for every line: the parts it keeps per kind of request must never
+    # leak one request's id, duration or upstream calls into another's line.
+    formatter = TextFormatter()
+    stream = _stream_handler(request_logger, formatter)
+    first = _busy_record()
+    second = _busy_record()
+    second.request_id = "other-id"
+    second.upstream[0] = UpstreamCall("tenant/info", "503", 0.25)
+    renamed = _record("r-3")
+    renamed.operation_name = "Renamed"
+    for record in (first, second, _record(), renamed, _record("r-4")):
+        log_request(record, 200)
+    written = [_zero_duration(line) for line in stream.getvalue().splitlines()]
+    expected = [
+        TextFormatter().format(_as_record(request_logger, record))
+        for record in (first, second, _record(), renamed, _record("r-4"))
+    ]
+    assert [STAMP.sub("", line) for line in written] == [STAMP.sub("", e) for e in expected]
+    assert "upstream=tenant/info:503:250.0,tenant/list:timeout:1500.0" in written[1]
+    assert "request_id=other-id operation=- " in written[1]
+    assert "operation=Renamed" in written[3]
+
+
+def test_a_credential_in_a_kinds_fixed_parts_is_cut_on_every_line(
+    request_logger: logging.Logger,
+) -> None:
+    stream = _stream_handler(request_logger, TextFormatter())
+    for request_id in ("r-1", "r-2"):  # the second line reuses the kind's parts
+        record = _record(request_id)
+        record.operation_name = "odd token=s3cr3t"
+        log_request(record, 200)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2
+    assert all("s3cr3t" not in line and "token=[redacted]" in line for line in lines)
