@@ -3,9 +3,9 @@
 An ASGI wrapper around the GraphQL view. For a request it may answer (see
 ``gateway.fastpath.request``) from a caller with a bearer ``Authorization`` header:
 
-1. the key is a SHA-256 of the caller's scope (``scope_for``, the detail cache's),
-   the scope's current generation (``DetailCache.generation``; when the cache cannot
-   say, nothing is cached) and the body's canonical form;
+1. the key is the caller's scope (``scope_for``, the detail cache's), the scope's
+   current generation (``DetailCache.generation``; when the cache cannot say, nothing
+   is cached), the ``Origin`` header and a SHA-256 of the body's canonical form;
 2. a stored answer under that key is sent as it was prepared: no parsing, no
    validation, no execution, no upstream call;
 3. otherwise the view runs as usual and its answer is kept when the probe
@@ -30,8 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.cache import DetailCache, scope_for
 from gateway.fastpath.probe import Capture, capturing
-from gateway.fastpath.request import MAX_BODY_BYTES, Memo, canonical_body, may_answer
-from gateway.fastpath.store import Headers, ResponseStore, StoredResponse
+from gateway.fastpath.request import MAX_BODY_BYTES, Memo, caller_of, canonical_body
+from gateway.fastpath.store import Headers, Key, ResponseStore, StoredResponse
 from gateway.observability.record import note_cache, note_operation
 
 __all__ = ["DEBUG_HEADER", "ResponseCache", "ResponseCacheConfig"]
@@ -96,28 +96,30 @@ class ResponseCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer from the cache, or run the view (and keep its answer if allowed)."""
-        detail = self._detail
         if scope["type"] != "http" or scope["path"] != self._path:
             await self.app(scope, receive, send)
             return
-        if not self.enabled or not may_answer(scope, self._body_limit):
+        detail = self._detail
+        caller = caller_of(scope, self._body_limit) if self.enabled else None
+        authorization, origin = caller or (None, None)
+        if authorization is None:  # not answerable, or anonymous
             await self._through(scope, receive, send, "BYPASS")
             return
         assert detail is not None
-        authorization, origin = _caller(scope)
         body, complete, other = await _read_body(receive, self._body_limit)
         canonical: bytes | None = None
-        if complete and len(body) <= self._body_limit and authorization is not None:
+        if complete and len(body) <= self._body_limit:
             canonical = self._canonical.get(hashlib.sha256(body).digest(), body)
-        if canonical is None or authorization is None:
+        if canonical is None:
             await self._through(scope, _replay(body, complete, other, receive), send, "BYPASS")
             return
-        caller = scope_for(authorization)
-        generation = await detail.generation(caller)
+        partner = scope_for(authorization)
+        generation = await detail.generation(partner)
         if generation is None:  # the cache cannot say what is current: keep nothing
             await self._through(scope, _replay(body, complete, other, receive), send, "BYPASS")
             return
-        key = _key(caller, generation, canonical, origin)
+        # No Origin and an empty one differ (None, b""): CORS answers them differently.
+        key = (partner, generation, origin, canonical)
         stored = self.store.get(key)
         if stored is not None:
             await self._answer(stored, send)
@@ -128,7 +130,7 @@ class ResponseCache:
         note_operation(stored.operation_name, "query")
         note_cache("response_hit")  # cache_events_total and the request log line
         # The headers of the first answer (CORS's among them: the key holds the Origin).
-        headers = [*stored.headers, (b"content-length", stored.content_length)]
+        headers = list(stored.headers)
         if self._debug:
             headers.append((b"x-response-cache", b"HIT"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -138,7 +140,7 @@ class ResponseCache:
         await self.app(scope, receive, self._marked(send, state) if self._debug else send)
 
     async def _miss(
-        self, key: bytes, detail: DetailCache, scope: Scope, receive: Receive, send: Send
+        self, key: Key, detail: DetailCache, scope: Scope, receive: Receive, send: Send
     ) -> None:
         capture = Capture(detail.config)
         status = 0
@@ -209,42 +211,10 @@ async def _no_app(scope: Scope, receive: Receive, send: Send) -> None:
     raise RuntimeError("ResponseCache used before around(app) gave it an app")
 
 
-def _caller(scope: Scope) -> tuple[str | None, bytes | None]:
-    """``(authorization, origin)``: the whole ``Authorization`` header when it is
-    ``Bearer <token>`` (as the schema's context reads it, the first one), else None; and
-    the ``Origin`` header (None when absent), on which CORS's answer headers depend.
-    """
-    authorization: str | None = None
-    seen = False
-    origin: bytes | None = None
-    for name, value in scope["headers"]:
-        if name == b"authorization" and not seen:
-            seen = True
-            text: str = value.decode("latin-1")
-            scheme, _, token = text.strip().partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                authorization = text
-        elif name == b"origin" and origin is None:
-            origin = value
-    return authorization, origin
-
-
 def _body_digest(body: bytes) -> bytes | None:
     """SHA-256 of the body's canonical form (None: the cache must not answer it)."""
     canonical = canonical_body(body)
     return None if canonical is None else hashlib.sha256(canonical).digest()
-
-
-def _key(scope: str, generation: str, canonical: bytes, origin: bytes | None = None) -> bytes:
-    digest = hashlib.sha256(scope.encode("ascii"))
-    digest.update(b"\0")
-    digest.update(generation.encode("utf-8", "replace"))
-    digest.update(b"\0")
-    # No Origin and an empty one are told apart; an Origin holds no NUL.
-    digest.update(b"-" if origin is None else b"o" + origin)
-    digest.update(b"\0")
-    digest.update(canonical)
-    return digest.digest()
 
 
 async def _read_body(

@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import Scope
 
-__all__ = ["MAX_BODY_BYTES", "Memo", "canonical_body", "may_answer"]
+__all__ = ["MAX_BODY_BYTES", "Memo", "caller_of", "canonical_body"]
 
 # Larger bodies are never answered from the cache (they pass through untouched).
 MAX_BODY_BYTES = 64 * 1024
@@ -51,27 +51,47 @@ class Memo:
         return value
 
 
-def may_answer(scope: Scope, max_bytes: int = MAX_BODY_BYTES) -> bool:
-    """True for a JSON ``POST`` that does not ask for a streamed answer and whose
-    declared length (if any) is within ``max_bytes``.
+def caller_of(
+    scope: Scope, max_bytes: int = MAX_BODY_BYTES
+) -> tuple[str | None, bytes | None] | None:
+    """For a JSON ``POST`` that does not ask for a streamed answer and whose declared
+    length (if any) is within ``max_bytes``: ``(authorization, origin)``, else None.
+
+    ``authorization`` is the whole ``Authorization`` header when it is ``Bearer
+    <token>`` (as the schema's context reads it, the first one), else None; ``origin``
+    the ``Origin`` header (None when absent), on which CORS's answer headers depend.
+    One pass over the headers: this runs for every request the cache may answer.
     """
     if scope["method"] != "POST":
-        return False
+        return None
     json_body = False
+    authorization: str | None = None
+    seen = False
+    origin: bytes | None = None
     for name, value in scope["headers"]:
         if name == b"content-type":
             json_body = value.split(b";", 1)[0].strip().lower() == b"application/json"
+        elif name == b"authorization":
+            if not seen:
+                seen = True
+                text: str = value.decode("latin-1")
+                scheme, _, token = text.strip().partition(" ")
+                if scheme.lower() == "bearer" and token.strip():
+                    authorization = text
+        elif name == b"origin":
+            if origin is None:
+                origin = value
         elif name == b"accept":
             lowered = value.lower()
             if any(kind in lowered for kind in _STREAMING):
-                return False
+                return None
         elif name == b"content-length":
             try:
                 if int(value) > max_bytes:
-                    return False
+                    return None
             except ValueError:
-                return False
-    return json_body
+                return None
+    return (authorization, origin) if json_body else None
 
 
 def canonical_body(body: bytes) -> bytes | None:

@@ -2,25 +2,27 @@
 
 Bounded by entry count and by total bytes; when full, the oldest entries go first
 (insertion order), expired ones whenever they are met. Nothing here knows HTTP or
-GraphQL: keys are digests, values are bytes.
+GraphQL: keys are hashable values (the response cache's tuples), values are bytes.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-__all__ = ["Headers", "ResponseStore", "StoredResponse"]
+__all__ = ["Headers", "Key", "ResponseStore", "StoredResponse"]
 
 
 Headers = tuple[tuple[bytes, bytes], ...]
+Key = Hashable
 
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
     """One prepared answer: the body, its ``Content-Length``, when it stops counting,
-    and the other response headers it was first answered with.
+    and the headers to answer it with: the first answer's (``put``'s ``headers``) and
+    ``Content-Length``.
     """
 
     body: bytes
@@ -48,7 +50,7 @@ class ResponseStore:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._clock = clock
-        self._entries: dict[bytes, StoredResponse] = {}
+        self._entries: dict[Key, StoredResponse] = {}
         self._bytes = 0
 
     def __len__(self) -> int:
@@ -60,7 +62,7 @@ class ResponseStore:
         """Bytes of response bodies held."""
         return self._bytes
 
-    def get(self, key: bytes) -> StoredResponse | None:
+    def get(self, key: Key) -> StoredResponse | None:
         """The unexpired response stored under ``key``, if any."""
         entry = self._entries.get(key)
         if entry is None:
@@ -72,21 +74,22 @@ class ResponseStore:
 
     def put(
         self,
-        key: bytes,
+        key: Key,
         body: bytes,
         ttl: float,
         operation_name: str | None = None,
         headers: Headers = (),
     ) -> None:
         """Keep ``body`` under ``key`` for ``ttl`` seconds (a body larger than the whole
-        store, or a ttl of 0, is not kept).
+        store, or a ttl of 0, is not kept), to be answered with ``headers`` (those of
+        the first answer, without a ``Content-Length``: this adds the body's own).
         """
         if ttl <= 0 or len(body) > self.max_bytes:
             return
         self._drop(key)
-        entry = StoredResponse(
-            body, str(len(body)).encode("ascii"), self._clock() + ttl, operation_name, headers
-        )
+        length = str(len(body)).encode("ascii")
+        answered = (*headers, (b"content-length", length))
+        entry = StoredResponse(body, length, self._clock() + ttl, operation_name, answered)
         self._entries[key] = entry
         self._bytes += len(body)
         self._evict()
@@ -96,7 +99,7 @@ class ResponseStore:
         self._entries.clear()
         self._bytes = 0
 
-    def _drop(self, key: bytes) -> None:
+    def _drop(self, key: Key) -> None:
         entry = self._entries.pop(key, None)
         if entry is not None:
             self._bytes -= len(entry.body)

@@ -11,7 +11,7 @@ import pytest
 from gateway.cache import CacheConfig, CacheRead, CacheState
 from gateway.fastpath import ResponseStore
 from gateway.fastpath.probe import lifetime
-from gateway.fastpath.request import Memo, canonical_body, may_answer
+from gateway.fastpath.request import Memo, caller_of, canonical_body
 from gateway.omi.models import Tenant
 
 
@@ -59,6 +59,10 @@ def _scope(method: str = "POST", **headers: str) -> dict[str, object]:
     return {"type": "http", "method": method, "headers": raw}
 
 
+def may_answer(scope: dict[str, object]) -> bool:
+    return caller_of(scope) is not None
+
+
 def test_only_json_posts_not_streamed_and_not_too_long_may_be_answered() -> None:
     assert may_answer(_scope(content_type="application/json"))
     assert may_answer(_scope(content_type="application/json; charset=utf-8"))
@@ -68,6 +72,36 @@ def test_only_json_posts_not_streamed_and_not_too_long_may_be_answered() -> None
     assert not may_answer(_scope(content_type="application/json", accept="multipart/mixed"))
     assert not may_answer(_scope(content_type="application/json", content_length="70000"))
     assert not may_answer(_scope(content_type="application/json", content_length="x"))
+
+
+@pytest.mark.parametrize(
+    ("headers", "caller"),
+    [
+        ({}, (None, None)),
+        ({"authorization": "Bearer abc"}, ("Bearer abc", None)),
+        ({"authorization": "bearer  abc "}, ("bearer  abc ", None)),  # as the header is
+        ({"authorization": "Basic abc"}, (None, None)),
+        ({"authorization": "Bearer "}, (None, None)),
+        ({"origin": "https://a.example"}, (None, b"https://a.example")),
+        ({"origin": ""}, (None, b"")),
+    ],
+)
+def test_the_caller_is_its_bearer_header_and_origin(
+    headers: dict[str, str], caller: tuple[str | None, bytes | None]
+) -> None:
+    assert caller_of(_scope(content_type="application/json", **headers)) == caller
+
+
+def test_the_first_authorization_and_origin_headers_count() -> None:
+    scope = _scope(content_type="application/json")
+    scope["headers"] = [
+        (b"content-type", b"application/json"),
+        (b"authorization", b"Basic x"),
+        (b"authorization", b"Bearer later"),
+        (b"origin", b"https://first.example"),
+        (b"origin", b"https://second.example"),
+    ]
+    assert caller_of(scope) == (None, b"https://first.example")
 
 
 def test_canonical_form_ignores_layout_but_not_content() -> None:
@@ -148,3 +182,12 @@ def test_stale_bypassed_and_ageless_hits_are_not_kept() -> None:
     # A hit whose age is known lives what is left of its freshness.
     assert lifetime([CacheRead(activated, CacheState.HIT, age_seconds=45)], CONFIG) == 15
     assert lifetime([CacheRead(activated, CacheState.HIT, age_seconds=75)], CONFIG) == 0
+
+
+def test_store_answers_with_the_first_answers_headers_and_the_bodys_length() -> None:
+    store = ResponseStore()
+    store.put(("scope", "g", None, b"q"), b"[]", ttl=1, headers=((b"vary", b"Origin"),))
+    entry = store.get(("scope", "g", None, b"q"))
+    assert entry is not None
+    assert entry.headers == ((b"vary", b"Origin"), (b"content-length", b"2"))
+    assert store.get(("scope", "g", b"", b"q")) is None  # an empty Origin is another key
