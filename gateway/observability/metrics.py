@@ -113,6 +113,11 @@ class Metrics:
             multiprocess_mode="livemax",
         )
         self.breaker_state.set(0)
+        self._serving = 0  # this process's GraphQL requests being served
+        if multiprocess_dir is None:
+            # Read when scraped, instead of a locked update twice per request (issue 7);
+            # workers' gauges must be written for the others to add them up.
+            self.in_flight.set_function(lambda: self._serving)
         for result in CACHE_RESULTS:
             self.cache_events.labels(result=result)
         if multiprocess_dir is None:
@@ -137,6 +142,18 @@ class Metrics:
             return "other"
         self._operations.add(name)
         return name
+
+    def enter(self) -> None:
+        """A GraphQL request begins (``requests_in_flight``)."""
+        self._serving += 1
+        if self.multiprocess_dir is not None:
+            self.in_flight.inc()
+
+    def leave(self) -> None:
+        """A GraphQL request has been answered (or failed)."""
+        self._serving -= 1
+        if self.multiprocess_dir is not None:
+            self.in_flight.dec()
 
     def observe_request(self, record: RequestRecord, status: int) -> None:
         """Count a finished GraphQL request, its duration and its cache reads."""

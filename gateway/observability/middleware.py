@@ -102,12 +102,12 @@ class ObservabilityMiddleware:
         """Run a GraphQL request: in-flight gauge, then its log line and metrics."""
         metrics = self.metrics
         if metrics is not None:
-            metrics.in_flight.inc()
+            metrics.enter()
         try:
             await self.app(scope, receive, send)
         finally:
             if metrics is not None:
-                metrics.in_flight.dec()
+                metrics.leave()
             status = record.status = status_of()  # a refusal without a code: http_<status>
             if record.ran_operation or record.method == "POST" or status >= 400:
                 log_request(record, status)
