@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench import chart, report, targets, wrk
-from bench.cases import CASES, RUN_ORDER, run_case
+from bench.cases import CASES, run_case, run_order, start_yardsticks
 from bench.context import Bench, Options
 from bench.results import CaseResult
 
@@ -49,10 +49,11 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bench",
         description="Load each case with wrk on loopback and print one table with "
-        "the ratios and issue 7's targets.",
+        "the ratios (each from rounds measured back to back with its yardstick) and "
+        "issue 7's targets.",
     )
-    p.add_argument("--duration", type=_positive, default=10, help="seconds measured per case")
-    p.add_argument("--warmup", type=_non_negative, default=3, help="seconds of warm-up per case")
+    p.add_argument("--duration", type=_positive, default=10, help="seconds measured per round")
+    p.add_argument("--warmup", type=_non_negative, default=3, help="seconds of warm-up per server")
     p.add_argument("--connections", type=_positive, default=32, help="wrk connections")
     p.add_argument(
         "--list-connections",
@@ -114,10 +115,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     measured: dict[str, CaseResult] = {}
     with contextlib.ExitStack() as stack:
         bench.start_sandbox(stack)  # every case needs it, ceiling for its bytes
-        for name in RUN_ORDER:
-            if name in options.cases:
-                print(f"running {name} ...", file=sys.stderr, flush=True)
-                measured[name] = run_case(bench, name)
+        print("starting the yardsticks ...", file=sys.stderr, flush=True)
+        start_yardsticks(bench, stack)  # up until the end, measured right before each pair
+        for name in run_order(options.cases):
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            measured[name] = run_case(bench, name)
     machine["load_after"] = report.load_average()
     results = {name: measured[name] for name in CASES if name in measured}
     verdicts = targets.judge(results)

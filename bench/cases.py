@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from bench import herd, procs, queries, redis_db, wrk
 from bench.context import Bench, settle
 from bench.memory import RssSampler, read_rss
 from bench.queries import Unavailable
-from bench.results import CaseResult, median_round
+from bench.results import CaseResult, Round, median_round, rounds_note
+from bench.yardstick import Yardstick, needed
 
 # Gateway environments: cache off, and the default (on, in memory).
 CACHE_OFF = {"OMI_GATEWAY_CACHE_TTL": "0"}
@@ -44,27 +46,71 @@ def _require_cache(bench: Bench, url: str, tenant_id: str) -> bytes:
 
 
 def ceiling(bench: Bench) -> CaseResult:
-    """Plain Starlette answering the gateway's own bytes for the detail query."""
-    bench.need_sandbox()
-    if bench.reference is None:
-        _capture_reference(bench)
+    """Plain Starlette answering the gateway's own bytes for the detail query.
+
+    The row is every ceiling round of the run (each run right before a round compared
+    with it); with no such round, one of its own.
+    """
+    yardstick = bench.yardsticks.get("ceiling")
+    if yardstick is None:
+        raise Unavailable("the ceiling was not started")
+    if not yardstick.rounds:
+        yardstick.round()
     assert bench.reference is not None
-    result = CaseResult("ceiling")
-    with tempfile.NamedTemporaryFile(suffix=".json") as prepared:
-        prepared.write(bench.reference)
-        prepared.flush()
-        app = procs.uvicorn_app(
-            "ceiling", "bench.ceiling_app:create_app", {"BENCH_CEILING_BODY": prepared.name}
-        )
-        with bench.server(app) as server:
-            request = bench.detail_request()
-            if bench.send(server.url, request).content != bench.reference:
-                raise Unavailable("the ceiling app did not answer the prepared bytes")
-            result.load = bench.load(server.url, request)
-    result.notes.append(f"{len(bench.reference)} B from {bench.reference_source}")
+    result = CaseResult("ceiling", rounds=[Round(load) for load in yardstick.rounds])
+    result.load = median_round(yardstick.rounds)
+    result.notes += [rounds_note(yardstick.rounds)]
+    result.notes += [f"{len(bench.reference)} B from {bench.reference_source}"]
     result.extra["body_bytes"] = len(bench.reference)
     result.extra["body_source"] = bench.reference_source
     return result
+
+
+def start_yardsticks(bench: Bench, stack: contextlib.ExitStack) -> None:
+    """Start the yardsticks this run's cases need, each up until ``stack`` closes."""
+    starters: dict[str, Callable[[Bench, contextlib.ExitStack], procs.Server]] = {
+        "ceiling": _ceiling_app,
+        "naive": lambda bench, _: _naive_app(bench),
+    }
+    for name in needed(bench.options.cases):
+        try:
+            bench.yardsticks[name] = _keep(bench, stack, name, starters[name])
+        except Unavailable as exc:
+            bench.yardsticks[name] = Yardstick.failed(name, str(exc))
+        except Exception as exc:
+            # The harness's boundary, as in ``run_case``: its pairs are n/a, the run goes on.
+            bench.yardsticks[name] = Yardstick.failed(name, f"failed: {exc!r}"[:200])
+
+
+def _keep(
+    bench: Bench,
+    stack: contextlib.ExitStack,
+    name: str,
+    start: Callable[[Bench, contextlib.ExitStack], procs.Server],
+) -> Yardstick:
+    """``name``'s server started, its answer checked and warmed up once, kept in ``stack``."""
+    bench.need_sandbox()
+    with contextlib.ExitStack() as own:
+        server = own.enter_context(bench.server(start(bench, own)))
+        url, request = server.url, bench.detail_request()
+        content = _checked(bench, url, request, bench.tenant_id)
+        if name == "ceiling" and content != bench.reference:
+            raise Unavailable("the ceiling app did not answer the prepared bytes")
+        bench.warm(url, request)
+        stack.enter_context(own.pop_all())
+    return Yardstick(name, url, lambda: bench.load_once(url, request))
+
+
+def _ceiling_app(bench: Bench, stack: contextlib.ExitStack) -> procs.Server:
+    """The ceiling app serving the detail answer captured now (the file lives in ``stack``)."""
+    if bench.reference is None:
+        _capture_reference(bench)
+    assert bench.reference is not None
+    prepared = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".json"))  # noqa: SIM115
+    prepared.write(bench.reference)
+    prepared.flush()
+    env = {"BENCH_CEILING_BODY": prepared.name}
+    return procs.uvicorn_app("ceiling", "bench.ceiling_app:create_app", env)
 
 
 def _capture_reference(bench: Bench) -> None:
@@ -94,7 +140,9 @@ def upstream(bench: Bench) -> CaseResult:
     response = bench.send(sandbox.url, request)
     if response.status_code != 200 or response.json().get("status_code") != 9999:
         raise Unavailable(f"tenant/info answered {response.status_code}: {response.text[:100]}")
-    result = CaseResult("upstream", load=bench.load(sandbox.url, request))
+    bench.warm(sandbox.url, request)
+    measured = bench.paired_round("upstream", lambda: bench.load_once(sandbox.url, request))
+    result = CaseResult("upstream", load=measured.load, rounds=[measured])
     result.extra["body_bytes"] = len(response.content)
     return result
 
@@ -105,37 +153,51 @@ def _naive_app(bench: Bench) -> procs.Server:
 
 
 def naive(bench: Bench) -> CaseResult:
-    """Strawberry defaults and a resolver calling the sandbox with httpx, no cache."""
+    """Strawberry defaults and a resolver calling the sandbox with httpx, no cache.
+
+    Kept up as ``miss``'s yardstick, its row is every naive round of the run (its own,
+    paired with the ceiling, and those run right before each ``miss`` round).
+    """
     bench.need_sandbox()
-    with bench.server(_naive_app(bench)) as server:
-        request = bench.detail_request()
-        content = _checked(bench, server.url, request, bench.tenant_id)
-        result = CaseResult("naive", load=bench.load(server.url, request))
+    request = bench.detail_request()
+    yardstick = bench.yardsticks.get("naive")
+    if yardstick is None:
+        with bench.server(_naive_app(bench)) as server:
+            content = _checked(bench, server.url, request, bench.tenant_id)
+            bench.warm(server.url, request)
+            measured = bench.paired_round("naive", lambda: bench.load_once(server.url, request))
+        result = CaseResult("naive", load=measured.load, rounds=[measured])
+    else:
+        if yardstick.error is not None:
+            raise Unavailable(yardstick.error)
+        content = _checked(bench, yardstick.url, request, bench.tenant_id)
+        measured = bench.paired_round("naive", yardstick.round)
+        result = CaseResult("naive", load=median_round(yardstick.rounds), rounds=[measured])
+        result.notes.append(rounds_note(yardstick.rounds) + " (its own and miss's pairs)")
+        result.extra["yardstick_rounds"] = [load.as_dict() for load in yardstick.rounds]
     result.extra["body_bytes"] = len(content)
     return result
 
 
 def _rounds(bench: Bench, name: str, env: dict[str, str], *, cached: bool) -> CaseResult:
-    """Our gateway under load in three rounds, RSS read after each and sampled throughout."""
+    """Our gateway under load in three rounds, each right after its yardsticks' rounds; RSS
+    read after each and sampled throughout."""
     bench.need_sandbox()
     result = CaseResult(name)
     with bench.gateway(env) as server, RssSampler(server.pid) as rss:
-        request = bench.detail_request()
+        url, request = server.url, bench.detail_request()
         if cached:
-            content = _require_cache(bench, server.url, bench.tenant_id)
+            content = _require_cache(bench, url, bench.tenant_id)
         else:
-            content = _checked(bench, server.url, request, bench.tenant_id)
-        bench.capture(content, "gateway")
-        if bench.options.warmup > 0:
-            conns = bench.options.connections
-            bench.run_wrk(server.url, request, seconds=bench.options.warmup, connections=conns)
+            content = _checked(bench, url, request, bench.tenant_id)
+        bench.warm(url, request)
         for _ in range(ROUNDS):
-            result.rounds.append(bench.load_once(server.url, request))
+            result.rounds.append(bench.paired_round(name, lambda: bench.load_once(url, request)))
             settle()
             now = read_rss(server.pid)
             if now is not None:
                 result.rss_after_rounds.append(now.now)
-    result.load = median_round(result.rounds)
+    result.load = median_round([measured.load for measured in result.rounds])
     result.peak_rss = rss.peak or None
     result.extra["body_bytes"] = len(content)
     return result
@@ -163,7 +225,10 @@ def hit_redis(bench: Bench) -> CaseResult:
             _require_cache(bench, server.url, bench.tenant_id)
             if not scratch.new_keys():
                 raise Unavailable("the gateway wrote nothing to Redis (OMI_GATEWAY_CACHE_URL)")
-            result.load = bench.load(server.url, request)
+            url = server.url
+            bench.warm(url, request)
+            measured = bench.paired_round("hit-redis", lambda: bench.load_once(url, request))
+        result.load, result.rounds = measured.load, [measured]
         result.peak_rss = rss.peak or None
     result.notes.append(scratch.where)
     return result
@@ -223,8 +288,14 @@ CASES: dict[str, Callable[[Bench], CaseResult]] = {
     "list": list_,
     "herd": herd_,
 }
-# ``ceiling`` runs last: it serves the bytes a gateway case already captured.
-RUN_ORDER = [*(name for name in CASES if name != "ceiling"), "ceiling"]
+
+
+def run_order(cases: Iterable[str]) -> list[str]:
+    """The cases to run, in order: the ceiling's row whenever it is kept up as a yardstick;
+    ``naive`` and ``ceiling`` last, so that their rows hold every round of theirs."""
+    wanted = set(cases) | ({"ceiling"} & set(needed(cases)))
+    last = [name for name in ("naive", "ceiling") if name in wanted]
+    return [name for name in CASES if name in wanted and name not in last] + last
 
 
 def run_case(bench: Bench, name: str) -> CaseResult:

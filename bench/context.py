@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,8 @@ import httpx
 
 from bench import procs, queries, wrk
 from bench.queries import Unavailable
+from bench.results import Round
+from bench.yardstick import PAIRED_WITH, Yardstick
 
 DEMO_KEY = "demo-partner-key"
 
@@ -55,6 +57,9 @@ class Bench:
         # The bytes our gateway (or the naive one) answered: what ``ceiling`` serves.
         self.reference: bytes | None = None
         self.reference_source = ""
+        # The servers kept up for the whole run and measured right before each round
+        # compared with them (``bench.yardstick``), by name.
+        self.yardsticks: dict[str, Yardstick] = {}
 
     # -- the sandbox -------------------------------------------------------------------
 
@@ -163,19 +168,42 @@ class Bench:
 
     # -- load --------------------------------------------------------------------------
 
+    def warm(self, base_url: str, request: wrk.Request, *, connections: int | None = None) -> None:
+        """The warm-up load, discarded (none with ``--warmup 0``)."""
+        if self.options.warmup > 0:
+            conns = connections or self.options.connections
+            self.run_wrk(base_url, request, seconds=self.options.warmup, connections=conns)
+
     def load(
         self, base_url: str, request: wrk.Request, *, connections: int | None = None
     ) -> wrk.Load:
         """A warm-up (discarded), then one measured wrk run."""
+        self.warm(base_url, request, connections=connections)
         conns = connections or self.options.connections
-        if self.options.warmup > 0:
-            self.run_wrk(base_url, request, seconds=self.options.warmup, connections=conns)
         return self.run_wrk(base_url, request, seconds=self.options.duration, connections=conns)
 
     def load_once(self, base_url: str, request: wrk.Request) -> wrk.Load:
         """One measured wrk run, no warm-up (for consecutive rounds)."""
         conns = self.options.connections
         return self.run_wrk(base_url, request, seconds=self.options.duration, connections=conns)
+
+    def paired_round(self, case: str, measure: Callable[[], wrk.Load]) -> Round:
+        """A round of each yardstick ``case`` is compared with, then ``measure()``, back to back.
+
+        A yardstick not kept up in this run is skipped; one that cannot give its round
+        leaves the reason in the round (its ratio for this round is n/a).
+        """
+        before: dict[str, wrk.Load] = {}
+        missing: dict[str, str] = {}
+        for name in PAIRED_WITH.get(case, ()):
+            yardstick = self.yardsticks.get(name)
+            if yardstick is None:
+                continue
+            try:
+                before[name] = yardstick.round()
+            except Unavailable as exc:
+                missing[name] = str(exc)
+        return Round(measure(), before, missing)
 
     def run_wrk(
         self, base_url: str, request: wrk.Request, *, seconds: int, connections: int

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.ratios import Ratio, ratios
 from bench.results import CaseResult
-from bench.targets import MB, Verdict, ratios
+from bench.targets import MB, Verdict
 
 HEADER = f"{'case':<10} {'req/s':>10} {'p50 ms':>9} {'p99 ms':>9} {'conns':>6}  notes"
 
@@ -93,8 +94,8 @@ def text(results: dict[str, CaseResult], verdicts: list[Verdict], meta: dict[str
         "-" * len(HEADER),
         *(_row(result) for result in results.values()),
         "",
-        "ratios: "
-        + (", ".join(f"{k} {_ratio(k, v)}" for k, v in ratios(results).items()) or "none"),
+        "ratios (each the median of rounds measured back to back with the yardstick): "
+        + (", ".join(_ratio(ratio) for ratio in ratios(results).values()) or "none"),
     ]
     memory = _memory_lines(results)
     if memory:
@@ -104,8 +105,22 @@ def text(results: dict[str, CaseResult], verdicts: list[Verdict], meta: dict[str
     return "\n".join(lines)
 
 
-def _ratio(key: str, value: float) -> str:
-    return f"{value:.2f}x" if key == "miss/naive" else f"{value:.1%}"
+def _ratio(ratio: Ratio) -> str:
+    """``hit/ceiling 42.2% (3 rounds 40.1-44.0%)``, or ``n/a`` with the reason."""
+    value = ratio.value
+    if value is None:
+        return f"{ratio.key} n/a ({ratio.reason})"
+
+    def show(number: float) -> str:
+        return f"{number:.2f}x" if ratio.yardstick == "naive" else f"{number:.1%}"
+
+    text = f"{ratio.key} {show(value)}"
+    rounds = ratio.per_round
+    if len(rounds) > 1:
+        text += f" ({len(rounds)} rounds {show(min(rounds))}-{show(max(rounds))})"
+    if ratio.missing:
+        text += f" ({len(ratio.missing)} unpaired: {ratio.reason})"
+    return text
 
 
 def document(
@@ -115,7 +130,7 @@ def document(
     return {
         **meta,
         "cases": {name: result.as_dict() for name, result in results.items()},
-        "ratios": {k: round(v, 4) for k, v in ratios(results).items()},
+        "ratios": {key: ratio.as_dict() for key, ratio in ratios(results).items()},
         "targets": [v.as_dict() for v in verdicts],
     }
 

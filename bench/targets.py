@@ -1,4 +1,8 @@
-"""Issue 7's targets, judged from one run's figures: PASS, FAIL, or n/a when unmeasured."""
+"""Issue 7's targets, judged from one run's figures: PASS, FAIL, or n/a when unmeasured.
+
+The targets that compare two cases use paired ratios (``bench.ratios``): rounds of the
+case and of its yardstick measured back to back, never figures minutes apart.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.memory import MIB
+from bench.ratios import paired
 from bench.results import CaseResult
+from bench.wrk import Load
 
 MB = 1_000_000
 PEAK_RSS_LIMIT = 150 * MB
 # RSS "grows" when every round after the first ends more than this above the one before.
 GROWTH_TOLERANCE = 1 * MIB
-# Cases whose requests/s is compared with the ceiling's (list and herd measure other things).
-SHARE_OF_CEILING = ("upstream", "naive", "miss", "hit", "hit-redis")
-# A case whose wrk run saw more failed requests than this share is not a valid figure.
+# A wrk run that saw more failed requests than this share is not a valid figure.
 ERROR_SHARE = 0.01
 
 
@@ -32,39 +36,29 @@ class Verdict:
         return {"rule": self.rule, "measured": self.measured, "status": self.status}
 
 
-def _rps(result: CaseResult | None) -> float | None:
-    if result is None or result.load is None:
-        return None
-    return result.load.rps
-
-
-def _clean(result: CaseResult | None) -> bool:
-    load = result.load if result else None
+def _clean(load: Load | None) -> bool:
     return load is not None and load.errors <= ERROR_SHARE * max(load.requests, 1)
 
 
-def ratios(results: dict[str, CaseResult]) -> dict[str, float]:
-    """Every measured case's requests/s as a share of ``ceiling``, and ``miss`` over ``naive``."""
-    out: dict[str, float] = {}
-    top = _rps(results.get("ceiling"))
-    if top:
-        for name, result in results.items():
-            rps = _rps(result)
-            if name in SHARE_OF_CEILING and rps is not None:
-                out[f"{name}/ceiling"] = rps / top
-    miss, naive = _rps(results.get("miss")), _rps(results.get("naive"))
-    if miss is not None and naive:
-        out["miss/naive"] = miss / naive
-    return out
-
-
-def _share(results: dict[str, CaseResult], name: str, of: str, least: float) -> Verdict:
-    rule = f"{name} >= {least:.0%} of {of}"
-    value, base = _rps(results.get(name)), _rps(results.get(of))
-    if value is None or not base:
+def _paired_share(
+    results: dict[str, CaseResult], name: str, of: str, least: float, *, times: bool = False
+) -> Verdict:
+    """``name`` over ``of`` from rounds measured back to back (the median of the rounds'
+    ratios); a round of either side with failed requests fails the target."""
+    rule = f"{name} >= {least:g}x {of}" if times else f"{name} >= {least:.0%} of {of}"
+    ratio = paired(results.get(name), of)
+    if ratio is None:
         return Verdict(rule, "not measured", "n/a")
-    ok = value / base >= least and _clean(results[name]) and _clean(results[of])
-    return Verdict(rule, f"{value / base:.1%}", "PASS" if ok else "FAIL")
+    value = ratio.value
+    if value is None:
+        return Verdict(rule, f"no paired round ({ratio.reason})"[:120], "n/a")
+    clean = all(_clean(base) and _clean(load) for base, load in ratio.pairs)
+    measured = f"{value:.2f}x" if times else f"{value:.1%}"
+    if len(ratio.per_round) > 1:
+        measured += f", median of {len(ratio.per_round)} paired rounds"
+    if not clean:
+        measured += f", a round over {ERROR_SHARE:.0%} failed requests"
+    return Verdict(rule, measured, "PASS" if value >= least and clean else "FAIL")
 
 
 def _growth(result: CaseResult) -> bool:
@@ -76,23 +70,17 @@ def _growth(result: CaseResult) -> bool:
 def judge(results: dict[str, CaseResult]) -> list[Verdict]:
     """Every target of issue 7 against this run's figures."""
     verdicts = [
-        _share(results, "hit", "ceiling", 0.50),
-        _share(results, "hit-redis", "ceiling", 0.15),
+        _paired_share(results, "hit", "ceiling", 0.50),
+        _paired_share(results, "hit-redis", "ceiling", 0.15),
+        _paired_share(results, "miss", "naive", 6.0, times=True),
     ]
-    miss, naive = _rps(results.get("miss")), _rps(results.get("naive"))
-    rule = "miss >= 6x naive"
-    if miss is None or not naive:
-        verdicts.append(Verdict(rule, "not measured", "n/a"))
-    else:
-        ok = miss >= 6 * naive and _clean(results["miss"]) and _clean(results["naive"])
-        verdicts.append(Verdict(rule, f"{miss / naive:.2f}x", "PASS" if ok else "FAIL"))
 
     listed = results.get("list")
     rule = "list p50 <= 150 ms"
     if listed is None or listed.load is None:
         verdicts.append(Verdict(rule, "not measured", "n/a"))
     else:
-        ok = listed.load.p50_ms <= 150 and _clean(listed)
+        ok = listed.load.p50_ms <= 150 and _clean(listed.load)
         verdicts.append(Verdict(rule, f"{listed.load.p50_ms:.1f} ms", "PASS" if ok else "FAIL"))
 
     herd = results.get("herd")

@@ -2,7 +2,8 @@
 
 The benchmark itself is not part of the pass/fail suite; this only proves that
 ``python -m bench`` runs end to end (sandbox, gateway or naive app for the ceiling's
-bytes, wrk, table, JSON) in a few seconds.
+bytes, the ceiling kept up and measured right before upstream's round, wrk, table,
+JSON) in a few seconds. The pairing logic has unit tests in ``test_pairing.py``.
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ def test_two_cases_give_a_well_formed_table_and_json(tmp_path: Path) -> None:
         assert float(row["rps"]) > 0
         assert 0 < float(row["p50"]) <= float(row["p99"])
     assert "targets:" in done.stdout
-    assert re.search(r"ratios: upstream/ceiling \d+\.\d%", done.stdout), done.stdout
+    paired = r"ratios \(each the median of rounds measured back to back with the yardstick\): "
+    assert re.search(paired + r"upstream/ceiling \d+\.\d%", done.stdout), done.stdout
+    # The ceiling's only round is the one run right before upstream's.
+    assert re.search(r"^ceiling .*  1 round, [\d,]+ req/s; \d+ B from", done.stdout, re.M)
 
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert {"date", "machine", "options", "cases", "ratios", "targets"} <= set(doc)
@@ -73,7 +77,14 @@ def test_two_cases_give_a_well_formed_table_and_json(tmp_path: Path) -> None:
     # The ceiling serves a real detail answer (our gateway's, or the naive one's).
     assert doc["cases"]["ceiling"]["body_bytes"] > 500
     assert doc["cases"]["ceiling"]["body_source"] in {"gateway", "naive"}
-    assert doc["ratios"]["upstream/ceiling"] > 0
+    ceiling_rounds = doc["cases"]["ceiling"]["rounds"]
+    upstream_rounds = doc["cases"]["upstream"]["rounds"]
+    assert len(ceiling_rounds) == len(upstream_rounds) == 1
+    pair = upstream_rounds[0]["paired"]["ceiling"]
+    assert pair["rps"] == ceiling_rounds[0]["rps"] > 0
+    assert pair["ratio"] == pytest.approx(upstream_rounds[0]["rps"] / pair["rps"], abs=1e-3)
+    assert doc["ratios"]["upstream/ceiling"]["rounds"] == [pair["ratio"]]
+    assert doc["ratios"]["upstream/ceiling"]["median"] == pair["ratio"]
     assert doc["targets"]
     assert {t["status"] for t in doc["targets"]} <= {"PASS", "FAIL", "n/a"}
 
