@@ -45,7 +45,7 @@ class OmiClient:
     ``gateway.omi.resilience``. ``breaker`` stays readable for metrics.
     """
 
-    __slots__ = ("_http", "_resilience", "breaker")
+    __slots__ = ("_base", "_http", "_resilience", "breaker")
 
     def __init__(
         self,
@@ -55,6 +55,10 @@ class OmiClient:
         breaker: CircuitBreaker | None = None,
     ) -> None:
         self._http = http
+        # httpx parses a relative URL with params three times per request (the path,
+        # the base URL joined with it, the params merged in); an absolute URL once.
+        base = str(http.base_url)  # its path ends in "/", not always its text
+        self._base = base if base.endswith("/") else base + "/"
         self.breaker = breaker
         self._resilience = Resilience(timeout=http.timeout, retry=retry, breaker=breaker)
 
@@ -138,12 +142,13 @@ class OmiClient:
             except UnicodeEncodeError:
                 raise NotAuthenticated("the Authorization header is not valid") from None
 
+        url = self._url(operation.path, params)
+
         async def attempt(limits: httpx.Timeout | None) -> Reply:
             try:
                 response = await self._http.request(
                     operation.method,
-                    operation.path,
-                    params=params,
+                    url,
                     json=json,
                     headers=headers,
                     timeout=httpx.USE_CLIENT_DEFAULT if limits is None else limits,
@@ -155,6 +160,14 @@ class OmiClient:
 
         # Retries (never of a write OMI may have received), deadline, breaker.
         return await self._resilience.run(operation, attempt)
+
+    def _url(self, path: str, params: dict[str, Any] | None) -> httpx.URL:
+        """``path`` with ``params`` on the client's base URL, as httpx would join them
+        (the base's path, then ``path`` without its leading "/"; the query encoded by
+        httpx's ``QueryParams``), parsed once.
+        """
+        query = f"?{httpx.QueryParams(params)}" if params else ""
+        return httpx.URL(f"{self._base}{path.lstrip('/')}{query}")
 
 
 def _shape_failure(exc: ShapeError, reply: Reply) -> ProtocolError:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import httpx
 import pytest
 
-from gateway.omi import NotAuthenticated, UpstreamUnavailable
+from gateway.omi import NotAuthenticated, OmiClient, UpstreamUnavailable
 from tests.omi.fake import (
     API_KEY,
     CALLS,
@@ -114,3 +115,25 @@ async def test_authorization_that_cannot_be_a_header_is_not_sent(fake: FakeOmi) 
         await fake.client.get_tenant("Bearer токен", TENANT_ID)
     assert fake.requests == []
     assert "токен" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://omi.invalid:8123", "http://omi.invalid:8123/", "https://omi.invalid/behind/proxy"],
+)
+async def test_the_url_is_httpxs_own_join_of_base_path_and_params(base_url: str) -> None:
+    # The client builds each URL itself (one parse instead of httpx's three): it must be
+    # the URL httpx would have built from the relative path and the params.
+    seen: list[httpx.URL] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url)
+        return httpx.Response(200, json=envelope({}))
+
+    async with httpx.AsyncClient(base_url=base_url, transport=httpx.MockTransport(answer)) as http:
+        await OmiClient(http).get_tenant(TOKEN, "id with spaces&x=1/é")
+        expected = http.build_request(
+            "GET", "/api/partner/tenant/info", params={"id": "id with spaces&x=1/é"}
+        ).url
+    assert [str(url) for url in seen] == [str(expected)]
+    assert seen[0].raw_path == expected.raw_path
