@@ -24,6 +24,7 @@ from gateway.fastpath import ResponseCache, ResponseCacheConfig, install_probe
 from gateway.idempotency import IdempotencyStore
 from gateway.observability import OperationRecorder, ReadinessProbe, Telemetry, redis_ping
 from gateway.omi import CircuitBreaker, OmiClient, RetryPolicy
+from gateway.omi.cookieless import CookielessClient
 from gateway.omi.deadline import start_deadline
 from gateway.omi.transport import AiohttpTransport
 from gateway.schema import Context, build_schema
@@ -142,7 +143,8 @@ def create_app(settings: Settings, *, ide: IdeDefaults | None = None) -> Starlet
         # Observed: upstream metrics, spans, X-Request-ID and traceparent on each call.
         # aiohttp's pool under httpx's API: about half the CPU per call (issue 7).
         wire = telemetry.transport(AiohttpTransport(limits))
-        async with httpx.AsyncClient(base_url=upstream, timeout=timeout, transport=wire) as http:
+        # No cookie jar: one client serves every partner (gateway.omi.cookieless).
+        async with CookielessClient(base_url=upstream, timeout=timeout, transport=wire) as http:
             # Retries, breaker and deadline: gateway.omi.resilience (issue 5).
             breaker = CircuitBreaker(
                 failure_threshold=settings.breaker_threshold,
