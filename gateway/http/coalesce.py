@@ -3,8 +3,9 @@
 Why: uvicorn writes a response in at least two system calls (the status line and headers
 on ``http.response.start``, the body on ``http.response.body``); on loopback each is a
 TCP delivery and a wake-up of the client. Joining what a connection writes during one
-event-loop iteration into one write saves a system call per response (issue 7: 4-11% of
-the gateway's CPU per cached request in short side-by-side runs).
+event-loop iteration into one write saves a system call per response (issue 7: on this
+machine a large share of a cached answer's cost; bench/README.md, "One write per
+response", gives the side-by-side figures).
 
 ``HTTP_PROTOCOL`` is what to pass as uvicorn's ``http=``: the coalescing protocol, or
 uvicorn's ``"auto"`` where httptools is not installed.
