@@ -20,13 +20,11 @@ Key = Hashable
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
-    """One prepared answer: the body, its ``Content-Length``, when it stops counting,
-    and the headers to answer it with: the first answer's (``put``'s ``headers``) and
-    ``Content-Length``.
+    """One prepared answer: the body, when it stops counting, and the headers to answer
+    it with: the first answer's (``put``'s ``headers``) and ``Content-Length``.
     """
 
     body: bytes
-    content_length: bytes
     expires: float
     operation_name: str | None = None
     headers: Headers = ()
@@ -89,7 +87,7 @@ class ResponseStore:
         self._drop(key)
         length = str(len(body)).encode("ascii")
         answered = (*headers, (b"content-length", length))
-        entry = StoredResponse(body, length, self._clock() + ttl, operation_name, answered)
+        entry = StoredResponse(body, self._clock() + ttl, operation_name, answered)
         self._entries[key] = entry
         self._bytes += len(body)
         self._evict()

@@ -51,7 +51,7 @@ def test_store_answers_the_length_with_the_body() -> None:
     store.put(b"k", b'{"data":{}}', ttl=1, operation_name="Q")
     entry = store.get(b"k")
     assert entry is not None
-    assert (entry.content_length, entry.operation_name) == (b"11", "Q")
+    assert (entry.headers, entry.operation_name) == (((b"content-length", b"11"),), "Q")
 
 
 def _scope(method: str = "POST", **headers: str) -> dict[str, object]:
