@@ -129,10 +129,9 @@ class TextFormatter(logging.Formatter):
         if calls:
             upstream = ",".join([f"{c.endpoint}:{c.outcome}:{_ms(c.seconds)}" for c in calls])
             clean = clean and not may_hold_secret(upstream)
-        duration = round((time.perf_counter() - record.started) * 1000, 1)  # _ms(elapsed)
         line = (
             f"{self._timestamps.at(created)}{_HEAD}{request_id}{middle}"
-            f"{duration} upstream={upstream}{tail}"
+            f"{_ms(record.elapsed())} upstream={upstream}{tail}"
         )
         # Scrubbed as ``format`` scrubs it; pieces known to hold no secret need no look:
         # the kind's parts were checked once, the time stamp and durations are numbers.
@@ -153,7 +152,7 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def _text_parts(record: RequestRecord, status: int) -> tuple[str, str, bool]:
+def _text_parts(record: RequestRecord, status: int) -> _Parts:
     """The text request line's parts that do not change between requests of a kind:
     from the operation to ``duration_ms=``, and from ``upstream_calls`` to the end; and
     whether they (and the line's fixed start) are free of anything ``redact`` would cut.
