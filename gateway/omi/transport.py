@@ -78,8 +78,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             keepalive_timeout=expiry if expiry is not None else 5.0,
         )
         # Headers are httpx's (User-Agent, Accept-Encoding ...); aiohttp adds none of its own.
+        # No cookie jar: one session serves every partner (as gateway.omi.cookieless).
         session = aiohttp.ClientSession(
-            connector=connector, auto_decompress=False, skip_auto_headers=("User-Agent",)
+            connector=connector,
+            auto_decompress=False,
+            skip_auto_headers=("User-Agent",),
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         # aiohttp silently sends a GET again when a pooled connection drops; retries are
         # the OMI client's decision (counted, bounded, breaker-aware), so one call is one
