@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import redis
 
 from tests.servers import ServerProcess
 
@@ -77,5 +78,16 @@ def redis_url() -> str:
 
 @pytest.fixture
 def redis_prefix() -> str:
-    """A key prefix of this test's own; callers delete their keys under it."""
+    """A key prefix of this test's own; ``redis_keys`` (or the caller) deletes its keys after."""
     return f"omi-gateway-test:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def redis_keys(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
+    """A client of the test's Redis; deletes every key under ``redis_prefix`` after."""
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    keys = list(client.scan_iter(match=f"{redis_prefix}*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -5,7 +5,6 @@ other's invalidation; Redis that is dead or goes away is not an outage (issue 4)
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -24,17 +23,6 @@ from tests.e2e.test_cache import (
 from tests.servers import ServerProcess, free_port
 
 WARNING = "cache backend"  # the start of the guard's warning line
-
-
-@pytest.fixture
-def redis_keys(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
-    """A client of the test's Redis; deletes every key under ``redis_prefix`` after."""
-    client = redis.Redis.from_url(redis_url)
-    yield client
-    keys = list(client.scan_iter(match=f"{redis_prefix}*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 @pytest.mark.redis

@@ -139,25 +139,23 @@ def test_an_unusable_key_is_invalid_input_without_a_call(
 
 
 def test_two_gateways_sharing_redis_make_one_call(
-    sandbox: ServerProcess, omi: Sandbox, redis_url: str, redis_prefix: str
+    sandbox: ServerProcess,
+    omi: Sandbox,
+    redis_url: str,
+    redis_prefix: str,
+    redis_keys: redis.Redis,  # deletes the test's keys after
 ) -> None:
     tenant_id, email = omi.new_tenant()
     omi.reset_stats()
     omi.fault(endpoint="tenant/update_balance", latency_ms=300)
     shared = {"cache_url": redis_url, "cache_prefix": redis_prefix, "breaker_threshold": "0"}
     variables = top_up_input(email, 17_000, str(uuid.uuid4()))
-    try:
-        with gateway(sandbox.url, **shared) as one, gateway(sandbox.url, **shared) as two:
-            urls = [one.url, two.url] * 5
-            with ThreadPoolExecutor(max_workers=10) as pool:
-                results = list(pool.map(lambda url: top_up(url, omi.token, variables), urls))
-            later = top_up(two.url, omi.token, variables)
-    finally:
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{redis_prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+    with gateway(sandbox.url, **shared) as one, gateway(sandbox.url, **shared) as two:
+        urls = [one.url, two.url] * 5
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            results = list(pool.map(lambda url: top_up(url, omi.token, variables), urls))
+        later = top_up(two.url, omi.token, variables)
+    keys = list(redis_keys.scan_iter(match=f"{redis_prefix}*"))
     assert [r["__typename"] for r in results] == ["TopUpSucceeded"] * 10
     assert later["__typename"] == "TopUpSucceeded"
     assert omi.calls("tenant/update_balance") == 1

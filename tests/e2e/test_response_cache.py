@@ -239,31 +239,28 @@ def test_with_the_detail_cache_off_nothing_is_kept(
 
 @pytest.mark.redis
 def test_with_redis_a_write_through_one_gateway_invalidates_the_other(
-    clean_sandbox: ServerProcess, demo_token: str, redis_url: str, redis_prefix: str
+    clean_sandbox: ServerProcess,
+    demo_token: str,
+    redis_url: str,
+    redis_prefix: str,
+    redis_keys: redis.Redis,  # deletes the test's keys after
 ) -> None:
     env = {"OMI_GATEWAY_CACHE_URL": redis_url, "OMI_GATEWAY_CACHE_PREFIX": redis_prefix}
-    try:
-        with (
-            start_gateway(clean_sandbox.url, **env) as one,
-            start_gateway(clean_sandbox.url, **env) as two,
-        ):
-            tenant = first_tenant(one, demo_token)
-            before = read(two, demo_token, tenant["id"])
-            assert before.headers[HEADER] == "MISS"
-            assert read(two, demo_token, tenant["id"]).headers[HEADER] == "HIT"
-            amount = 50_000
-            variables = {
-                "input": {"email": tenant["email"], "amount": amount, "description": DESCRIPTION}
-            }
-            done = send(one, demo_token, {"query": TOP_UP, "variables": variables})
-            assert done.json()["data"]["topUp"] == {"__typename": "TopUpSucceeded"}
-            after = read(two, demo_token, tenant["id"])
-            assert after.headers[HEADER] == "MISS"
-            balance = before.json()["data"]["tenant"]["balance"]
-            assert after.json()["data"]["tenant"]["balance"] == balance + amount
-    finally:
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{redis_prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+    with (
+        start_gateway(clean_sandbox.url, **env) as one,
+        start_gateway(clean_sandbox.url, **env) as two,
+    ):
+        tenant = first_tenant(one, demo_token)
+        before = read(two, demo_token, tenant["id"])
+        assert before.headers[HEADER] == "MISS"
+        assert read(two, demo_token, tenant["id"]).headers[HEADER] == "HIT"
+        amount = 50_000
+        variables = {
+            "input": {"email": tenant["email"], "amount": amount, "description": DESCRIPTION}
+        }
+        done = send(one, demo_token, {"query": TOP_UP, "variables": variables})
+        assert done.json()["data"]["topUp"] == {"__typename": "TopUpSucceeded"}
+        after = read(two, demo_token, tenant["id"])
+        assert after.headers[HEADER] == "MISS"
+        balance = before.json()["data"]["tenant"]["balance"]
+        assert after.json()["data"]["tenant"]["balance"] == balance + amount
