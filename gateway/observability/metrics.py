@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Final, Protocol
+from typing import Final, Generic, Protocol, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -43,11 +43,33 @@ PREFIX: Final = "omi_gateway_"
 # the rest "other", so a hostile client cannot grow the series without bound.
 _MAX_OPERATIONS: Final = 100
 _BREAKER_VALUES: Final = {"closed": 0, "half_open": 1, "open": 2}
+_M = TypeVar("_M", Counter, Histogram)
 
 
 class _HasValue(Protocol):
     @property
     def value(self) -> str: ...
+
+
+class _Children(Generic[_M]):
+    """A labelled metric's children by label values, kept here: ``.labels()`` looks its
+    child up under a lock after checking the values, per call (issue 7). As bounded as
+    the labels are (operations are capped, outcomes are error codes, endpoints and cache
+    results fixed sets).
+    """
+
+    __slots__ = ("_children", "_metric")
+
+    def __init__(self, metric: _M) -> None:
+        self._metric: _M = metric
+        self._children: dict[tuple[str, ...], _M] = {}
+
+    def of(self, *values: str) -> _M:
+        """The child for ``values`` (in the metric's label order)."""
+        child = self._children.get(values)
+        if child is None:
+            child = self._children[values] = self._metric.labels(*values)
+        return child
 
 
 class Metrics:
@@ -61,14 +83,6 @@ class Metrics:
         self.multiprocess_dir = multiprocess_dir
         self.registry = registry = CollectorRegistry()
         self._operations: set[str] = set()
-        # ``.labels()`` looks its child up under a lock, after checking the label values;
-        # the children are kept here instead (bounded like the labels: operations are
-        # capped, outcomes are error codes, cache results a fixed set) (issue 7).
-        self._request_children: dict[tuple[str, str], Counter] = {}
-        self._duration_children: dict[str, Histogram] = {}
-        self._cache_children: dict[str, Counter] = {}
-        self._upstream_children: dict[tuple[str, str], Counter] = {}
-        self._upstream_duration_children: dict[str, Histogram] = {}
         self.requests = Counter(
             PREFIX + "requests",
             "GraphQL requests by operation name and outcome (ok or the first error code).",
@@ -113,6 +127,11 @@ class Metrics:
             multiprocess_mode="livemax",
         )
         self.breaker_state.set(0)
+        self._request_children = _Children(self.requests)
+        self._duration_children = _Children(self.request_duration)
+        self._cache_children = _Children(self.cache_events)
+        self._upstream_children = _Children(self.upstream)
+        self._upstream_duration_children = _Children(self.upstream_duration)
         self._serving = 0  # this process's GraphQL requests being served
         if multiprocess_dir is None:
             # Read when scraped, instead of a locked update twice per request (issue 7);
@@ -164,36 +183,15 @@ class Metrics:
             outcome = f"http_{status}"
         else:
             outcome = "ok"
-        counted = self._request_children.get((operation, outcome))
-        if counted is None:
-            counted = self.requests.labels(operation=operation, outcome=outcome)
-            self._request_children[operation, outcome] = counted
-        counted.inc()
-        timed = self._duration_children.get(operation)
-        if timed is None:
-            timed = self._duration_children[operation] = self.request_duration.labels(
-                operation=operation
-            )
-        timed.observe(record.elapsed())
+        self._request_children.of(operation, outcome).inc()
+        self._duration_children.of(operation).observe(record.elapsed())
         for result, count in record.cache.items():
-            event = self._cache_children.get(result)
-            if event is None:
-                event = self._cache_children[result] = self.cache_events.labels(result=result)
-            event.inc(count)
+            self._cache_children.of(result).inc(count)
 
     def observe_upstream(self, endpoint: str, outcome: str, seconds: float) -> None:
         """Count one exchange with OMI."""
-        counted = self._upstream_children.get((endpoint, outcome))
-        if counted is None:
-            counted = self.upstream.labels(endpoint=endpoint, outcome=outcome)
-            self._upstream_children[endpoint, outcome] = counted
-        counted.inc()
-        timed = self._upstream_duration_children.get(endpoint)
-        if timed is None:
-            timed = self._upstream_duration_children[endpoint] = self.upstream_duration.labels(
-                endpoint=endpoint
-            )
-        timed.observe(seconds)
+        self._upstream_children.of(endpoint, outcome).inc()
+        self._upstream_duration_children.of(endpoint).observe(seconds)
 
     def on_breaker_change(self, state: _HasValue) -> None:
         """For ``CircuitBreaker(on_change=...)``: record ``closed``/``half_open``/``open``."""
